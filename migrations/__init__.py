@@ -1,0 +1,1 @@
+"""Alembic migrations (one linear history) and the functions that run them."""

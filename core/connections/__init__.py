@@ -1,0 +1,1 @@
+"""Provider connections: the upstream panels this panel buys from."""

@@ -1,0 +1,40 @@
+"""Structured logging (structlog) with secrets redacted before anything is written."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+
+SECRET_FIELDS = frozenset({"key", "api_key", "apikey", "authorization", "password", "token", "secret"})
+
+
+def redact_secrets(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Replace the value of any field whose name says it is a secret."""
+    for name in list(event):
+        if name.lower() in SECRET_FIELDS:
+            event[name] = "***"
+    return event
+
+
+def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
+    """Route structlog and stdlib logging to stderr, as JSON lines or human-readable text."""
+    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper(), force=True)
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            redact_secrets,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=True,
+    )

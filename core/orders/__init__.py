@@ -1,0 +1,1 @@
+"""Orders: placement, states, refunds, refills and cancel requests."""

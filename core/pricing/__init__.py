@@ -1,0 +1,1 @@
+"""Pricing: markup rules, exchange rates and the sell-rate rules."""

@@ -1,0 +1,1 @@
+"""Leases that let exactly one scheduler run per database."""

@@ -1,0 +1,1 @@
+"""Customers and admins, and their API keys."""
