@@ -7,7 +7,6 @@ template file each.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 
@@ -30,7 +29,7 @@ async def postgres_reachable() -> str | None:
     """None when PostgreSQL answers, else why not."""
     try:
         connection = await asyncpg.connect(_dsn(admin_url()), timeout=5)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
         return f"{type(exc).__name__}: {exc}"
     await connection.close()
     return None

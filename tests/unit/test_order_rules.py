@@ -22,7 +22,14 @@ from providers.status import UpstreamStatus, normalise_order_status
 
 
 def test_public_statuses_are_the_six_of_perfect_panel() -> None:
-    assert set(PUBLIC_STATUS.values()) == {"Pending", "Processing", "In progress", "Completed", "Partial", "Canceled"}
+    assert set(PUBLIC_STATUS.values()) == {
+        "Pending",
+        "Processing",
+        "In progress",
+        "Completed",
+        "Partial",
+        "Canceled",
+    }
     assert PUBLIC_STATUS[OrderState.UNKNOWN] == "Pending"
     assert PUBLIC_STATUS[OrderState.SUBMITTING] == "Pending"
 
@@ -57,7 +64,9 @@ def test_unknown_is_left_only_by_an_admin_decision() -> None:
         ("Partial", OrderState.COMPLETED, None),
     ],
 )
-def test_upstream_status_applies_monotonically(raw: str, current: OrderState, expected: OrderState | None) -> None:
+def test_upstream_status_applies_monotonically(
+    raw: str, current: OrderState, expected: OrderState | None
+) -> None:
     update = apply_upstream_status(current, normalise_order_status(raw))
     assert update.new_state == expected
     assert not update.flagged
@@ -79,7 +88,9 @@ def test_every_upstream_status_is_handled_from_every_accepted_state() -> None:
 def test_charge_default_package_and_dripfeed() -> None:
     assert order_charge(Decimal("0.90"), 1000) == Decimal("0.90000")
     assert order_charge(Decimal("1.234567"), 3) == Decimal("0.00370")
-    assert order_charge(Decimal("5"), billable_units(quantity=1, is_package=True), is_package=True) == Decimal("5.00000")
+    assert order_charge(
+        Decimal("5"), billable_units(quantity=1, is_package=True), is_package=True
+    ) == Decimal("5.00000")
     assert billable_units(quantity=100, runs=5) == 500
     assert order_charge(Decimal("2"), billable_units(quantity=100, runs=5)) == Decimal("1.00000")
 

@@ -37,13 +37,23 @@ def test_default_applies_when_there_is_no_global_rule() -> None:
 
 def test_sell_rate_converts_marks_up_and_rounds_up_to_the_step() -> None:
     # 0.90 EUR at 1.1 USD/EUR = 0.99 USD; +20% = 1.188; +0.10 fixed = 1.288
-    assert sell_rate(provider_rate=D("0.90"), exchange_rate=D("1.1"), markup=Markup(D("20"), D("0.10")), price_step=STEP) == D("1.288000")
+    assert sell_rate(
+        provider_rate=D("0.90"), exchange_rate=D("1.1"), markup=Markup(D("20"), D("0.10")), price_step=STEP
+    ) == D("1.288000")
     # 1/3 rounds up to the next step, never down
-    assert sell_rate(provider_rate=D("1"), exchange_rate=D("1"), markup=Markup(D("-66.6666")), price_step=D("0.01")) == D("0.340000")
+    assert sell_rate(
+        provider_rate=D("1"), exchange_rate=D("1"), markup=Markup(D("-66.6666")), price_step=D("0.01")
+    ) == D("0.340000")
 
 
 def test_pinned_price_ignores_cost_and_markup() -> None:
-    assert sell_rate(provider_rate=D("9"), exchange_rate=D("2"), markup=Markup(D("50")), price_step=STEP, pinned_rate=D("1.5")) == D("1.500000")
+    assert sell_rate(
+        provider_rate=D("9"),
+        exchange_rate=D("2"),
+        markup=Markup(D("50")),
+        price_step=STEP,
+        pinned_rate=D("1.5"),
+    ) == D("1.500000")
 
 
 def test_customer_discount_is_applied_last() -> None:
