@@ -113,7 +113,7 @@ async def test_money_round_trips_exactly(db: Database) -> None:
 
 
 async def test_doctor_names_a_user_whose_balance_was_tampered_with(db: Database) -> None:
-    honest, _ = await make_user(db, "honest@example.com", balance="5")
+    await make_user(db, "honest@example.com", balance="5")
     victim, _ = await make_user(db, "victim@example.com", balance="5")
     async with db.transaction() as session:
         (await session.get(User, victim.id)).balance = D("6")  # type: ignore[union-attr]
