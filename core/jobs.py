@@ -8,6 +8,7 @@ database state by the periodic sweep, so a job dropped here (no sender, broker d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 import structlog
@@ -16,6 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 log = structlog.get_logger(__name__)
 
 _JOBS_KEY = "panel.pending_jobs"
+
+
+class JobName(StrEnum):
+    """The jobs core asks the workers to do; each names a Dramatiq actor that takes the id shown."""
+
+    DISPATCH_ORDER = "dispatch_order"  # (order_id)
+    FORWARD_REFILL = "forward_refill"  # (refill_id)
+    FORWARD_CANCEL = "forward_cancel"  # (cancel_request_id)
 
 
 @dataclass(frozen=True)
