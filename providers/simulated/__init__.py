@@ -1,0 +1,1 @@
+"""`simulated`: an in-process provider for the embedded demo and for tests."""

@@ -1,0 +1,1 @@
+"""The SMM API v2 wire (transport, tolerant readers) and the adapters built on it."""
