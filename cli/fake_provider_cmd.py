@@ -32,8 +32,13 @@ def _amount(_ctx: click.Context, _param: click.Parameter, value: str) -> Decimal
     help="reply shapes: canonical Perfect Panel, or the seed's testedsmmapi.com",
 )
 @click.option("--api-key", default=None, help="accept only this key (default: any non-empty key)")
-@click.option("--speed", default=1.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              help="time multiplier for order progress")
+@click.option(
+    "--speed",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="time multiplier for order progress",
+)
 @click.option("--partial-share", default=0.0, show_default=True, type=click.FloatRange(0, 1))
 @click.option("--cancel-share", default=0.0, show_default=True, type=click.FloatRange(0, 1))
 @click.option("--balance", default="1000.00000", show_default=True, callback=_amount)

@@ -45,7 +45,8 @@ def create(email: str, balance: str, discount: str, admin: bool) -> None:
     click.echo(created.api_key)
 
 
-@users_group.command("fund")
+# ignore_unknown_options: a negative amount ("-5") reaches the amount check instead of looking like an option.
+@users_group.command("fund", context_settings={"ignore_unknown_options": True})
 @click.argument("email")
 @click.argument("amount")
 @click.option("--memo", default=None, help="a note stored on the ledger entry")
