@@ -1,0 +1,1 @@
+"""The SMM API v2 that customers, downstream panels and storefronts call (reference §6)."""
