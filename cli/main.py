@@ -10,6 +10,7 @@ from cli.doctor_cmd import doctor
 from cli.fx_cmd import fx_group
 from cli.migrate_cmd import migrate
 from cli.providers_cmd import providers_group
+from cli.serve_cmd import serve
 from cli.users_cmd import users_group
 from core.logs import configure_logging
 
@@ -20,7 +21,7 @@ def cli() -> None:
     """reseller-panel: buy SMM services from providers, resell them with markup."""
 
 
-for command in (migrate, doctor, users_group, providers_group, fx_group):
+for command in (migrate, doctor, users_group, providers_group, fx_group, serve):
     cli.add_command(command)
 
 
