@@ -41,6 +41,20 @@ class Settings(BaseSettings):
     provider_timeout_seconds: float = Field(
         default=30, gt=0, description="total deadline of one upstream call"
     )
+    broker_namespace: str = Field(
+        default="panel",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$",
+        description="prefix of the broker's queues (and Redis keys), so several panels can share a broker",
+    )
+    worker_threads: int = Field(default=8, ge=1, le=256, description="jobs one `panel worker` runs at once")
+    status_sync_concurrency: int = Field(
+        default=8, ge=1, le=64, description="status batches in flight per provider during a sync"
+    )
+    stall_margin_seconds: float = Field(
+        default=60,
+        gt=0,
+        description="a dispatch silent for the provider deadline plus this long is presumed dead (sweep)",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     log_level: str = "INFO"

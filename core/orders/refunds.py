@@ -1,0 +1,67 @@
+"""Settling an order that reached a terminal state: the one place that refunds orders.
+
+A terminal order is owed `refund_for_final_state` (Canceled: everything; Partial: the undelivered share;
+Completed: nothing). The credit goes through the ledger under the key `order:{id}:refund`, so however often
+this runs, and whoever runs it (status sync, dispatch giving up, a local cancel, an admin), the customer
+is refunded at most once; `Order.refunded` changes in the same transaction.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.catalog.domain import is_package
+from core.catalog.models import Service
+from core.errors import Conflict
+from core.ledger import service as ledger
+from core.money import ZERO
+from core.orders.domain import TERMINAL_STATES, billable_units, refund_for_final_state
+from core.orders.models import Order, OrderEvent
+
+
+def refund_key(order_id: int) -> str:
+    """The ledger idempotency key of an order's refund."""
+    return f"order:{order_id}:refund"
+
+
+async def order_units(session: AsyncSession, order: Order) -> int:
+    """Billable units of an order (1 for a package, quantity × runs for drip-feed)."""
+    service = await session.get(Service, order.service_id)
+    package = is_package(service.type) if service is not None else False
+    return billable_units(quantity=order.quantity, runs=order.runs, is_package=package)
+
+
+async def amount_owed(session: AsyncSession, order: Order) -> Decimal:
+    """The total refund a terminal order is owed."""
+    units = await order_units(session, order)
+    return refund_for_final_state(order.state, order.charge, units, order.remains)
+
+
+async def settle(session: AsyncSession, order: Order, *, memo: str | None = None) -> Decimal:
+    """Refund what a terminal order is owed and not yet refunded; returns the amount credited now.
+
+    The caller holds the order row (a lock or an atomic claim) in the current transaction.
+    """
+    if order.state not in TERMINAL_STATES:
+        raise Conflict(f"order {order.id} is {order.state.value}, not finished; nothing to settle")
+    owed = await amount_owed(session, order)
+    if owed <= order.refunded:
+        return ZERO
+    due = owed - order.refunded
+    posting = await ledger.refund(
+        session,
+        order.user_id,
+        due,
+        key=refund_key(order.id),
+        order_id=order.id,
+        memo=memo or f"order {order.id} {order.state.value}",
+    )
+    # A replayed posting was committed together with its `refunded` update, so only a new one adds.
+    if posting.created:
+        order.refunded = order.refunded + due
+        session.add(OrderEvent(order_id=order.id, kind="refund", detail=f"refunded {due}"))
+        await session.flush()
+        return due
+    return ZERO

@@ -1,0 +1,218 @@
+"""Status sync: ask a provider how its accepted orders stand and mirror the answer, monotonically.
+
+Only accepted (pending / processing / in progress) orders whose `next_check_at` has come are asked about,
+in batches of at most 100 ids, with a bounded number of batches in flight. Checks are spaced out by order
+age (young orders often, old ones rarely). Each batch is applied in its own transaction with the rows
+locked: statuses go through `apply_upstream_status` (never backwards, terminal never changes), start
+count, remains and the provider's charge are stored, an unrecognised status is kept raw and flagged, an
+id the provider left out changes nothing, and a terminal state is settled by `refunds.settle` at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.connections.adapters import AdapterFactory
+from core.connections.models import ProviderConnection
+from core.db.database import Database
+from core.db.types import utcnow
+from core.errors import DomainError
+from core.money import amount
+from core.orders import refunds, worklist
+from core.orders.domain import ACCEPTED_STATES, TERMINAL_STATES, OrderState, apply_upstream_status
+from core.orders.models import Order, OrderEvent
+from core.settings import Settings
+from providers.base import MAX_BATCH
+from providers.dto import ItemError, OrderStatusInfo
+from providers.errors import ProviderError
+
+log = structlog.get_logger(__name__)
+
+PAGE_SIZE = 1000
+DEFAULT_CONCURRENCY = 8
+
+# (order age below, multiple of the base interval): young orders move fast, old ones rarely change.
+_SPACING: tuple[tuple[timedelta, int], ...] = (
+    (timedelta(hours=1), 1),
+    (timedelta(hours=6), 2),
+    (timedelta(days=1), 5),
+    (timedelta(days=7), 15),
+)
+_OLD_ORDER_MULTIPLE = 60
+
+
+def next_check_delay(age: timedelta, base_seconds: float) -> timedelta:
+    """How long until an order of this age is checked again: 1×, 2×, 5×, 15× then 60× the base interval."""
+    for limit, multiple in _SPACING:
+        if age < limit:
+            return timedelta(seconds=base_seconds * multiple)
+    return timedelta(seconds=base_seconds * _OLD_ORDER_MULTIPLE)
+
+
+def first_check_delay(settings: Settings) -> timedelta:
+    """When a newly accepted order is first asked about."""
+    return timedelta(seconds=settings.status_sync_seconds)
+
+
+@dataclass
+class SyncReport:
+    """What one status sync of one provider did."""
+
+    provider_id: int
+    checked: int = 0
+    changed: int = 0
+    finished: int = 0
+    flagged: int = 0
+    missing: int = 0
+    item_errors: int = 0
+    calls: int = 0
+    failed_batches: int = 0
+    refunded: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _flag(session: AsyncSession, order: Order, why: str) -> None:
+    if not order.status_flagged:
+        session.add(OrderEvent(order_id=order.id, kind="status_flagged", detail=why[:1000]))
+    order.status_flagged = True
+
+
+async def apply_status(session: AsyncSession, order: Order, info: OrderStatusInfo, now: datetime) -> bool:
+    """Apply one provider status to a locked, accepted order; True when its state changed."""
+    order.raw_status = info.raw_status[:100] if info.raw_status else None
+    if info.start_count is not None:
+        order.start_count = info.start_count
+    if info.remains is not None:
+        order.remains = info.remains
+    if info.charge is not None:
+        order.provider_charge = amount(info.charge)
+    update = apply_upstream_status(order.state, info.status)
+    if update.flagged:
+        _flag(session, order, f"unrecognised provider status {info.raw_status!r}")
+        return False
+    new_state = update.new_state
+    if new_state is None:
+        return False
+    if new_state is OrderState.PARTIAL and info.remains is None:
+        # Refunding needs the final remains; settling without them would refund nothing, for good.
+        _flag(session, order, "provider says Partial without remains; waiting for them")
+        return False
+    old = order.state
+    order.state = new_state
+    session.add(
+        OrderEvent(
+            order_id=order.id,
+            kind="status",
+            detail=f"{old.value} → {new_state.value} (provider: {info.raw_status})"[:1000],
+        )
+    )
+    if new_state in TERMINAL_STATES:
+        order.finished_at = now
+        order.next_check_at = None
+        await session.flush()
+        await refunds.settle(session, order)
+    return True
+
+
+async def _apply_batch(
+    db: Database,
+    batch: Sequence[tuple[int, str]],
+    replies: Mapping[str, OrderStatusInfo | ItemError],
+    settings: Settings,
+    report: SyncReport,
+) -> None:
+    now = utcnow()
+    async with db.transaction() as session:
+        for order in await worklist.locked_orders(session, [order_id for order_id, _ in batch]):
+            if order.state not in ACCEPTED_STATES or order.provider_order_id is None:
+                continue  # settled or resolved since the batch was read
+            info = replies.get(order.provider_order_id)
+            if info is None:
+                report.missing += 1  # the provider said nothing about it: change nothing
+                continue
+            report.checked += 1
+            order.last_checked_at = now
+            order.next_check_at = now + next_check_delay(now - order.created_at, settings.status_sync_seconds)
+            if isinstance(info, ItemError):
+                report.item_errors += 1
+                order.last_error = info.message[:500]
+                continue
+            was_flagged = order.status_flagged
+            before = order.refunded
+            if await apply_status(session, order, info, now):
+                report.changed += 1
+                if order.state in TERMINAL_STATES:
+                    report.finished += 1
+                    if order.refunded != before:
+                        report.refunded.append((order.id, str(order.refunded - before)))
+            if order.status_flagged and not was_flagged:
+                report.flagged += 1
+
+
+async def sync_provider_statuses(
+    db: Database,
+    adapters: AdapterFactory,
+    provider_id: int,
+    settings: Settings,
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    now: datetime | None = None,
+) -> SyncReport:
+    """Check every due accepted order at one provider once; one provider call per ≤100 orders."""
+    report = SyncReport(provider_id)
+    moment = now or utcnow()
+    async with db.transaction() as session:
+        connection = await session.get(ProviderConnection, provider_id)
+    if connection is None or not connection.enabled:
+        return report
+    try:
+        adapter = adapters.for_connection(connection)
+    except DomainError as exc:
+        log.warning("status_sync_no_adapter", provider=connection.name, error=str(exc))
+        return report
+    batch_size = max(1, min(adapter.batch_size, MAX_BATCH))
+    batches: asyncio.Queue[list[tuple[int, str]] | None] = asyncio.Queue(maxsize=concurrency * 2)
+    provider_down = asyncio.Event()
+
+    async def produce() -> None:
+        after_id = 0
+        try:
+            while not provider_down.is_set():
+                async with db.transaction() as session:
+                    page = await worklist.due_status_checks(
+                        session, provider_id, moment, after_id=after_id, limit=PAGE_SIZE
+                    )
+                if not page:
+                    return
+                after_id = page[-1][0]
+                for start in range(0, len(page), batch_size):
+                    await batches.put(page[start : start + batch_size])
+        finally:
+            for _ in range(concurrency):
+                await batches.put(None)
+
+    async def consume() -> None:
+        while (batch := await batches.get()) is not None:
+            if provider_down.is_set():
+                continue
+            report.calls += 1
+            try:
+                replies = await adapter.statuses([provider_order_id for _, provider_order_id in batch])
+            except ProviderError as exc:
+                # Nothing is changed; the orders stay due and the next run asks again.
+                report.failed_batches += 1
+                provider_down.set()
+                log.warning("status_sync_provider_error", provider=connection.name, error=str(exc))
+                continue
+            await _apply_batch(db, batch, replies, settings, report)
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(produce())
+        for _ in range(concurrency):
+            group.create_task(consume())
+    return report

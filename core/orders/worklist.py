@@ -1,0 +1,190 @@
+"""SQL for the order pipeline: atomic claims, and the lists of orders, refills and cancels needing work.
+
+Every claim is one conditional UPDATE, so when two workers (or a worker and the sweep) race for the same
+row exactly one of them wins; the loser sees zero rows and returns early.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.catalog.models import ProviderService, ServiceRoute
+from core.connections.models import ProviderConnection
+from core.orders.domain import ACCEPTED_STATES, CancelState, OrderState, RefillState
+from core.orders.models import CancelRequest, Order, Refill
+from core.pricing.models import ExchangeRate
+
+
+def _rowcount(result: object) -> int:
+    count = getattr(result, "rowcount", 0)
+    return int(count) if isinstance(count, int) else 0
+
+
+async def claim_for_dispatch(session: AsyncSession, order_id: int, now: datetime) -> int | None:
+    """queued → submitting, unless someone else claimed it or its retry time has not come.
+
+    Returns the claim token (the new `dispatch_attempts`): every later write of this dispatch checks it,
+    so a worker whose claim was taken over (by the sweep, after a stall) can no longer touch the order.
+    """
+    result = await session.execute(
+        update(Order)
+        .where(
+            Order.id == order_id,
+            Order.state == OrderState.QUEUED,
+            or_(Order.next_check_at.is_(None), Order.next_check_at <= now),
+        )
+        .values(
+            state=OrderState.SUBMITTING,
+            dispatch_attempts=Order.dispatch_attempts + 1,
+            submit_started_at=None,
+            updated_at=now,
+        )
+        .returning(Order.dispatch_attempts)
+        .execution_options(synchronize_session=False)
+    )
+    token = result.scalar_one_or_none()
+    return int(token) if token is not None else None
+
+
+async def cancel_if_queued(session: AsyncSession, order_id: int, now: datetime) -> bool:
+    """queued → canceled in one step, for a cancel that arrives before dispatch claimed the order."""
+    result = await session.execute(
+        update(Order)
+        .where(Order.id == order_id, Order.state == OrderState.QUEUED)
+        .values(state=OrderState.CANCELED, finished_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result) == 1
+
+
+async def locked_order(session: AsyncSession, order_id: int) -> Order | None:
+    """The order row, locked for the rest of the transaction (FOR UPDATE on PostgreSQL)."""
+    return await session.get(Order, order_id, with_for_update=True, populate_existing=True)
+
+
+@dataclass(frozen=True)
+class RouteOption:
+    """A live route of a service with what dispatch needs to use it."""
+
+    route_id: int
+    priority: int
+    connection: ProviderConnection
+    provider_service: ProviderService
+
+
+async def live_route_options(session: AsyncSession, service_id: int) -> list[RouteOption]:
+    """The service's usable routes (route enabled, provider enabled, provider service listed) by priority."""
+    rows = await session.execute(
+        select(ServiceRoute.id, ServiceRoute.priority, ProviderConnection, ProviderService)
+        .join(ProviderService, ProviderService.id == ServiceRoute.provider_service_id)
+        .join(ProviderConnection, ProviderConnection.id == ProviderService.provider_id)
+        .where(
+            ServiceRoute.service_id == service_id,
+            ServiceRoute.enabled.is_(True),
+            ProviderService.removed_at.is_(None),
+            ProviderConnection.enabled.is_(True),
+        )
+        .order_by(ServiceRoute.priority, ServiceRoute.id)
+    )
+    return [RouteOption(route_id, priority, conn, ps) for route_id, priority, conn, ps in rows]
+
+
+async def exchange_rates(session: AsyncSession, panel_currency: str) -> dict[str, Decimal]:
+    """Every known exchange rate to the panel currency, the panel currency itself included (1)."""
+    rates = {row.currency: row.rate for row in await session.scalars(select(ExchangeRate))}
+    rates[panel_currency] = Decimal(1)
+    return rates
+
+
+async def due_status_checks(
+    session: AsyncSession, provider_id: int, now: datetime, *, after_id: int, limit: int
+) -> list[tuple[int, str]]:
+    """(order id, provider order id) of accepted orders at a provider whose check is due, by id."""
+    rows = await session.execute(
+        select(Order.id, Order.provider_order_id)
+        .where(
+            Order.provider_id == provider_id,
+            Order.state.in_(ACCEPTED_STATES),
+            Order.provider_order_id.is_not(None),
+            or_(Order.next_check_at.is_(None), Order.next_check_at <= now),
+            Order.id > after_id,
+        )
+        .order_by(Order.id)
+        .limit(limit)
+    )
+    return [(order_id, str(provider_order_id)) for order_id, provider_order_id in rows]
+
+
+async def locked_orders(session: AsyncSession, order_ids: Sequence[int]) -> list[Order]:
+    """Orders by id, locked in id order (a fixed order keeps concurrent lockers from deadlocking)."""
+    if not order_ids:
+        return []
+    return list(
+        await session.scalars(
+            select(Order)
+            .where(Order.id.in_(list(order_ids)))
+            .order_by(Order.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+async def claim_refills(
+    session: AsyncSession, provider_id: int, now: datetime, *, limit: int
+) -> list[tuple[Refill, str]]:
+    """requested → submitting for up to `limit` refills of orders at a provider, with their order ids there.
+
+    Rows another forwarder is holding are skipped (SKIP LOCKED), so two forwarders take disjoint batches.
+    """
+    rows = (
+        await session.execute(
+            select(Refill, Order.provider_order_id)
+            .join(Order, Order.id == Refill.order_id)
+            .where(
+                Refill.state == RefillState.REQUESTED,
+                Order.provider_id == provider_id,
+                Order.provider_order_id.is_not(None),
+            )
+            .order_by(Refill.id)
+            .limit(limit)
+            .with_for_update(of=Refill, skip_locked=True)
+        )
+    ).all()
+    for refill, _ in rows:
+        refill.state = RefillState.SUBMITTING
+        refill.updated_at = now
+    await session.flush()
+    return [(refill, str(provider_order_id)) for refill, provider_order_id in rows]
+
+
+async def claim_cancels(
+    session: AsyncSession, provider_id: int, now: datetime, *, limit: int
+) -> list[tuple[CancelRequest, str]]:
+    """requested → submitting for up to `limit` cancel requests of accepted orders at a provider."""
+    rows = (
+        await session.execute(
+            select(CancelRequest, Order.provider_order_id)
+            .join(Order, Order.id == CancelRequest.order_id)
+            .where(
+                CancelRequest.state == CancelState.REQUESTED,
+                Order.provider_id == provider_id,
+                Order.state.in_(ACCEPTED_STATES),
+                Order.provider_order_id.is_not(None),
+            )
+            .order_by(CancelRequest.id)
+            .limit(limit)
+            .with_for_update(of=CancelRequest, skip_locked=True)
+        )
+    ).all()
+    for cancel, _ in rows:
+        cancel.state = CancelState.SUBMITTING
+        cancel.updated_at = now
+    await session.flush()
+    return [(cancel, str(provider_order_id)) for cancel, provider_order_id in rows]
