@@ -38,7 +38,7 @@ REFILLABLE_STATES = frozenset({OrderState.COMPLETED, OrderState.PARTIAL})
 def refill_refusal(order: Order, service: Service, has_open_refill: bool) -> DomainError | None:
     """Why this order cannot be refilled now, or None when it can."""
     if not service.refill:
-        return NotAvailable("Refill is not available for this service")
+        return NotAvailable("Refill is disabled for this service")
     if order.state not in REFILLABLE_STATES or order.provider_order_id is None:
         return NotAvailable("Refill is available only for completed or partial orders")
     if has_open_refill:
@@ -49,7 +49,7 @@ def refill_refusal(order: Order, service: Service, has_open_refill: bool) -> Dom
 def cancel_refusal(order: Order, service: Service, has_open_cancel: bool) -> DomainError | None:
     """Why this order cannot be canceled now, or None when it can."""
     if not service.cancel:
-        return NotAvailable("Cancel is not available for this service")
+        return NotAvailable("Cancel is disabled for this service")
     if order.state in TERMINAL_STATES:
         return NotAvailable("The order is finished and can no longer be canceled")
     if has_open_cancel:
