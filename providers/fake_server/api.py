@@ -78,7 +78,9 @@ def _status(control: FakeProviderControl, params: Mapping[str, str]) -> Any:
         dropped = set(faults.drop_ids)
         if faults.drop_share > 0:
             dropped.update(i for i in ids if random.random() < faults.drop_share)
-        return dialects.multi_status(control.dialect, [(i, book.status(i)) for i in ids if i not in dropped])
+        now = book.now()
+        entries = [(i, book.status(i, now)) for i in ids if i not in dropped]
+        return dialects.multi_status(control.dialect, entries)
     if "order" in params:
         view = book.status(params["order"])
         return dialects.status(view) if not isinstance(view, str) else {"error": view}

@@ -81,6 +81,7 @@ class FakeOrder:
     charge: Decimal
     canceled_at: float | None = None
     forced: Forced | None = None
+    final_view: StatusView | None = None  # set once the order has ended on its own
 
 
 @dataclass
@@ -167,12 +168,18 @@ class OrderBook:
         progress = progress_at(order.plan, self.now(), canceled_at=order.canceled_at)
         return progress.status, progress.remains
 
-    def status(self, raw_id: str) -> StatusView | str:
-        """An order's status, or the PP error text for an unknown/malformed id."""
+    def status(self, raw_id: str, now: float | None = None) -> StatusView | str:
+        """An order's status, or the PP error text for an unknown/malformed id.
+
+        Batches pass one `now` for all their ids; finished orders keep their view, since multi-status
+        is the fake's hot path (a benchmark syncs 100,000 orders through it).
+        """
         order = self._order(raw_id)
         if order is None:
             return INCORRECT_ORDER
-        progress = progress_at(order.plan, self.now(), canceled_at=order.canceled_at)
+        if order.final_view is not None:
+            return order.final_view
+        progress = progress_at(order.plan, self.now() if now is None else now, canceled_at=order.canceled_at)
         view = StatusView(
             status=pp_status_text(progress.status),
             charge=charge_now(order.charge, order.plan.quantity, progress),
@@ -182,6 +189,8 @@ class OrderBook:
         )
         forced = order.forced
         if forced is None:
+            if progress.status.is_terminal:
+                order.final_view = view
             return view
         return StatusView(
             status=forced.status if forced.status is not None else view.status,
@@ -232,14 +241,18 @@ class OrderBook:
         return True
 
     def _order(self, raw_id: str) -> FakeOrder | None:
-        text = raw_id.strip()
-        return self.orders.get(int(text)) if text.isdigit() else None
+        try:
+            return self.orders.get(int(raw_id))
+        except ValueError:
+            return None
 
     # -- test steering -----------------------------------------------------------------------------------
 
     def force(self, order_id: int, forced: Forced) -> None:
         """Pin an order's status/remains/start_count/charge; `KeyError` for an unknown id."""
-        self.orders[order_id].forced = forced
+        order = self.orders[order_id]
+        order.forced = forced
+        order.final_view = None
 
     def set_rate(self, service_id: str, rate: Decimal) -> None:
         """Change a service's rate (restoring it if it was removed); `KeyError` for an unknown id."""

@@ -61,7 +61,9 @@ def build_server(app: FakeProviderApp, *, handle_signals: bool = False) -> uvico
 
 def bind_socket(host: str, port: int) -> socket.socket:
     """A listening non-blocking TCP socket; port 0 picks a free port (read it from `getsockname`)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP, and
+    # without it every keep-alive response waits ~40 ms for a delayed ACK (Nagle).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(2048)  # a benchmark opens many connections at once

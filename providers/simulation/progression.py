@@ -149,7 +149,7 @@ def refill_status_at(plan: RefillPlan, now: float) -> RefillStatus:
     return RefillStatus.COMPLETED
 
 
-_PP_TEXT = {
+_PP_TEXT: dict[str, str] = {
     UpstreamStatus.PENDING: "Pending",
     UpstreamStatus.PROCESSING: "Processing",
     UpstreamStatus.IN_PROGRESS: "In progress",
@@ -163,6 +163,7 @@ _PP_TEXT = {
 
 def pp_status_text(status: UpstreamStatus | RefillStatus) -> str:
     """How a Perfect Panel spells a status on the wire (`In progress`, `Canceled`, ...)."""
-    if isinstance(status, UpstreamStatus):
-        return _PP_TEXT.get(status, status.value)
+    text = _PP_TEXT.get(status)
+    if text is not None:
+        return text
     return "In progress" if status is RefillStatus.IN_PROGRESS else status.value.capitalize()
