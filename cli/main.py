@@ -6,12 +6,17 @@ import sys
 
 import click
 
+from cli.balance_cmd import balance
+from cli.catalog_cmd import catalog_group
 from cli.doctor_cmd import doctor
 from cli.fx_cmd import fx_group
 from cli.migrate_cmd import migrate
+from cli.orders_cmd import orders_group
 from cli.providers_cmd import providers_group
 from cli.serve_cmd import serve
+from cli.services_cmd import services_group
 from cli.users_cmd import users_group
+from cli.worker_cmd import worker
 from core.logs import configure_logging
 
 
@@ -21,8 +26,20 @@ def cli() -> None:
     """reseller-panel: buy SMM services from providers, resell them with markup."""
 
 
-for command in (migrate, doctor, users_group, providers_group, fx_group, serve):
+for command in (
+    migrate,
+    doctor,
+    users_group,
+    providers_group,
+    fx_group,
+    serve,
+    worker,
+    orders_group,
+    catalog_group,
+    services_group,
+):
     cli.add_command(command)
+providers_group.add_command(balance)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -56,8 +56,10 @@ def build_application(config: Settings) -> Litestar:
     request and stops after the last one, before the database is disposed (entered in list order,
     exited in reverse).
     """
+    from workers.embedded import serve_lifespan  # Dramatiq and its brokers load only when serving
+
     db = Database(config.database_url)
-    background: list[Lifespan] = [_disposing(db)]
+    background: list[Lifespan] = [_disposing(db), serve_lifespan(db, config, registry=adapter_registry())]
     return create_app(db, config, lifespan=background)
 
 

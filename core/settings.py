@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$",
         description="prefix of the broker's queues (and Redis keys), so several panels can share a broker",
     )
+    embedded_workers: bool = Field(
+        default=True,
+        description="without a broker, run the workers and the scheduler inside `panel serve`",
+    )
     worker_threads: int = Field(default=8, ge=1, le=256, description="jobs one `panel worker` runs at once")
     status_sync_concurrency: int = Field(
         default=8, ge=1, le=64, description="status batches in flight per provider during a sync"

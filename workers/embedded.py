@@ -8,8 +8,9 @@ sends jobs; `panel worker` processes do the work and run the scheduler.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import structlog
 
@@ -60,8 +61,16 @@ async def embedded_workers(
 @asynccontextmanager
 async def background_workers(
     db: Database, settings: Settings, *, registry: AdapterRegistry | None = None
-) -> AsyncIterator[WorkerRuntime]:
-    """What `panel serve` runs beside the API: embedded workers without a broker, else only a job sender."""
+) -> AsyncIterator[WorkerRuntime | None]:
+    """What `panel serve` runs beside the API: embedded workers without a broker, else only a job sender.
+
+    `PANEL_EMBEDDED_WORKERS=false` without a broker runs neither: orders wait in the database until a
+    worker (or the sweep of a later `panel serve`) picks them up.
+    """
+    if not settings.broker_url and not settings.embedded_workers:
+        log.info("embedded_workers_disabled")
+        yield None
+        return
     if not settings.broker_url:
         async with embedded_workers(db, settings, registry=registry) as runtime:
             yield runtime
@@ -74,3 +83,16 @@ async def background_workers(
     finally:
         db.job_sender = previous
         await asyncio.to_thread(runtime.close)
+
+
+def serve_lifespan(
+    db: Database, settings: Settings, *, registry: AdapterRegistry | None = None
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """`background_workers` as a Litestar lifespan hook, for `panel serve`."""
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        async with background_workers(db, settings, registry=registry):
+            yield
+
+    return lifespan

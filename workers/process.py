@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 
 import structlog
@@ -45,5 +46,7 @@ def run_worker_process(
     scheduler: bool = True,
 ) -> None:
     """Consume jobs (and lead the schedule when elected) until SIGINT or SIGTERM."""
+    # httpx logs every provider call at INFO; at worker volume that drowns the pipeline's own events.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
     runtime = WorkerRuntime(settings, registry=registry)
     asyncio.run(_serve(runtime, settings, threads=threads, scheduler=scheduler))

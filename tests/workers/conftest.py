@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,8 +15,10 @@ from core.settings import Settings
 from providers.fake_server import BookSettings, FakeProviderHandle, fake_provider_in_thread
 from providers.registry import AdapterRegistry, load_adapters
 from tests.workers.builders import PROVIDER_KEY
+from tests.workers.redis_server import RedisServer, redis_server_binary
 
 TIMEOUT_SECONDS = 2.0
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(scope="session")
@@ -73,3 +77,25 @@ def fake() -> Iterator[FakeProviderHandle]:
 def fake_b() -> Iterator[FakeProviderHandle]:
     """A second, independent fake provider (for failover)."""
     yield from _fake()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private redis-server on a free port (never the shared one). Missing Redis fails under CI."""
+    binary = redis_server_binary()
+    if binary is None:
+        message = "redis-server is not installed"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: a missing Redis is a failure, not a skip)")
+        pytest.skip(message)
+    server = RedisServer(binary, tmp_path)
+    try:
+        server.start()
+    except RuntimeError as exc:
+        if IN_CI:
+            pytest.fail(f"{exc} (CI=true: a missing Redis is a failure, not a skip)")
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
