@@ -1,0 +1,1 @@
+"""The reseller's admin routes, under /api/admin; every one needs an admin key."""

@@ -1,0 +1,1 @@
+"""Reports for the reseller: revenue, cost, profit and order counts from what orders recorded."""
