@@ -11,6 +11,7 @@ from litestar import Litestar, MediaType, Request, Response
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 
+import core.models  # noqa: F401  (every mapper registered: an Order's foreign keys name other tables)
 from api.v2.actions import SmmApiV2
 from api.v2.controller import SmmApiV2Controller
 from api.v2.errors import error_message

@@ -10,6 +10,7 @@ Messages are built by the adapters from provider text and never include the API 
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -47,89 +48,70 @@ class ProviderRejected(ProviderError):
         self.message = message
 
 
-# Order matters: "Active order with this link exists" and `neworder.error.link_duplicate` mention a link
-# but are not bad links, and key phrases are checked before anything that could contain "key".
-_REJECTION_PATTERNS: tuple[tuple[RejectReason, tuple[str, ...]], ...] = (
-    (
-        RejectReason.BAD_KEY,
+# Regular expressions, checked in this order: "Active order with this link exists" and
+# `neworder.error.link_duplicate` mention a link but are not bad links, and key phrases use word
+# boundaries so "Incorrect keywords" is not a bad API key.
+_REJECTION_PATTERNS: tuple[tuple[RejectReason, re.Pattern[str]], ...] = tuple(
+    (reason, re.compile("|".join(patterns)))
+    for reason, patterns in (
         (
-            "api key",
-            "api_key",
-            "apikey",
-            "invalid key",
-            "incorrect key",
-            "wrong key",
-            "key invalid",
-            "key is invalid",
-            "key not found",
-            "unauthorized",
-            "unauthorised",
+            RejectReason.BAD_KEY,
+            (
+                r"api[ _-]?key",
+                r"\b(invalid|incorrect|wrong|bad) key\b",
+                r"\bkey (is )?(invalid|incorrect|wrong|not found)",
+                r"unauthori[sz]ed",
+                r"unauthenticated",
+            ),
         ),
-    ),
-    (
-        RejectReason.INSUFFICIENT_FUNDS,
         (
-            "not enough funds",
-            "not_enough_funds",
-            "not enough balance",
-            "insufficient",
-            "low balance",
-            "balance is not enough",
-            "balance too low",
+            RejectReason.INSUFFICIENT_FUNDS,
+            (
+                r"not enough funds",
+                r"not_enough_funds",
+                r"not enough balance",
+                r"insufficient",
+                r"low balance",
+                r"balance is not enough",
+                r"balance too low",
+            ),
         ),
-    ),
-    (
-        RejectReason.ACTIVE_ORDER_EXISTS,
         (
-            "active order",
-            "link_duplicate",
-            "duplicate",
-            "order with this link",
-            "already have an order",
-            "already has an order",
+            RejectReason.ACTIVE_ORDER_EXISTS,
+            (
+                r"active order",
+                r"link_duplicate",
+                r"duplicate",
+                r"order with this link",
+                r"already ha(ve|s) an order",
+            ),
         ),
-    ),
-    (
-        RejectReason.UNKNOWN_SERVICE,
         (
-            "incorrect service",
-            "incorrect_service",
-            "invalid service",
-            "unknown service",
-            "service not found",
-            "service_not_found",
-            "service is disabled",
-            "service disabled",
-            "service not available",
-            "service is not available",
+            RejectReason.UNKNOWN_SERVICE,
+            (
+                r"(incorrect|invalid|unknown)[ _]service",
+                r"service[ _]not[ _]found",
+                r"service (is )?disabled",
+                r"service (is )?not available",
+            ),
         ),
-    ),
-    (
-        RejectReason.QUANTITY_OUT_OF_RANGE,
         (
-            "quantity",
-            "minimal",
-            "maximum",
-            "min_quantity",
-            "max_quantity",
+            RejectReason.QUANTITY_OUT_OF_RANGE,
+            (r"quantity", r"minimal", r"maximum", r"min_quantity", r"max_quantity"),
         ),
-    ),
-    (
-        RejectReason.BAD_LINK,
         (
-            "link",
-            "url",
-            "username",
+            RejectReason.BAD_LINK,
+            (r"link", r"\burl\b", r"username"),
         ),
-    ),
+    )
 )
 
 
 def classify_rejection(message: str) -> RejectReason:
     """Classify a provider's error text, case-insensitively by substring, PP i18n keys included."""
     text = message.lower()
-    for reason, patterns in _REJECTION_PATTERNS:
-        if any(p in text for p in patterns):
+    for reason, pattern in _REJECTION_PATTERNS:
+        if pattern.search(text):
             return reason
     return RejectReason.OTHER
 

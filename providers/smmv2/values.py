@@ -66,8 +66,10 @@ def read_flag(value: object) -> bool:
     """A capability flag from a bool, 0/1 or text; absent or unreadable means False (reference §5.1.7)."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int):
         return value != 0
+    if isinstance(value, Decimal):
+        return value.is_finite() and value != 0
     if isinstance(value, str):
         return value.strip().lower() in _TRUE
     return False
