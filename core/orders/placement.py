@@ -96,20 +96,26 @@ async def place_order(
         client_request_id=request_id,
         request_fingerprint=request_fingerprint,
     )
-    try:
-        async with session.begin_nested():
-            session.add(order)
-            await session.flush()
-    except IntegrityError:
-        existing = await order_by_request_id(session, user.id, request_id) if request_id else None
-        if existing is None:
-            raise
-        return _replay(existing, request_fingerprint)
-    if charge > ZERO:
-        await ledger.charge(session, user.id, charge, key=f"order:{order.id}:charge", order_id=order.id)
+    if request_id is None:
+        session.add(order)
+        await session.flush()
+    else:
+        try:
+            async with session.begin_nested():
+                session.add(order)
+                await session.flush()
+        except IntegrityError:
+            existing = await order_by_request_id(session, user.id, request_id)
+            if existing is None:
+                raise
+            return _replay(existing, request_fingerprint)
     session.add(
         OrderEvent(order_id=order.id, kind="placed", detail=f"charge {charge} at rate {sell_rate} via API")
     )
     await session.flush()
+    if charge > ZERO:
+        # Last before the commit: the debit locks the customer's balance row until the transaction ends,
+        # so everything else is done before it and one customer's orders queue on that lock briefly.
+        await ledger.charge(session, user.id, charge, key=f"order:{order.id}:charge", order_id=order.id)
     enqueue_after_commit(session, JobName.DISPATCH_ORDER, order.id)
     return Placement(order, created=True)

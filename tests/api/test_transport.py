@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -168,3 +170,16 @@ async def test_an_unexpected_fault_is_an_error_reply_and_a_log_line_without_the_
     assert "api_v2_unexpected_error" in logged
     assert "RuntimeError" in logged
     assert key not in logged
+
+
+def test_the_app_module_alone_knows_every_table() -> None:
+    # A process that imports only api.app (a bare uvicorn, the benchmark) must still be able to flush an
+    # Order, whose foreign keys name tables of other features.
+    probe = (
+        "import api.app\n"
+        "from core.db.base import Base\n"
+        "print(sorted({fk.column.table.name for t in Base.metadata.tables.values() for fk in t.foreign_keys}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "providers" in done.stdout
