@@ -155,7 +155,7 @@ async def test_an_unexpected_fault_is_an_error_reply_and_a_log_line_without_the_
     customer: tuple[int, str],
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
-    capsys: pytest.CaptureFixture[str],
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     _, key = customer
 
@@ -166,7 +166,7 @@ async def test_an_unexpected_fault_is_an_error_reply_and_a_log_line_without_the_
     async with v2_client(key) as client:
         with caplog.at_level(logging.DEBUG):
             assert await client.call("services") == {"error": "Internal error, please try again later"}
-    logged = caplog.text + "".join(capsys.readouterr())
+    logged = caplog.text + "".join(capfd.readouterr())
     assert "api_v2_unexpected_error" in logged
     assert "RuntimeError" in logged
     assert key not in logged
