@@ -68,7 +68,11 @@ async def seed_demo(db: Database, registry: AdapterRegistry, config: Settings) -
     pricing = PricingConfig.from_settings(config)
     async with db.transaction() as session:
         await sync_provider_catalog(session, connection, infos, pricing)
-        imported = await import_services(session, connection, pricing, markup_percent=DEMO_MARKUP_PERCENT)
+        # The simulated provider's service 1 (plain followers) first, so the README's `service=1` works.
+        imported = await import_services(
+            session, connection, pricing, markup_percent=DEMO_MARKUP_PERCENT, external_ids=["1"]
+        )
+        imported += await import_services(session, connection, pricing, markup_percent=DEMO_MARKUP_PERCENT)
         try:
             customer = await users.get_by_email(session, DEMO_EMAIL)
             api_key = await users.rotate_key(session, DEMO_EMAIL)
