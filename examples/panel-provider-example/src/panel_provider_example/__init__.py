@@ -1,0 +1,1 @@
+"""Example reseller-panel provider plugin: the `acme` adapter."""
