@@ -12,6 +12,8 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 
 import core.models  # noqa: F401  (every mapper registered: an Order's foreign keys name other tables)
+from api.rest.errors import error_response
+from api.rest.router import RestApi
 from api.v2.actions import SmmApiV2
 from api.v2.controller import SmmApiV2Controller
 from api.v2.errors import error_message
@@ -22,18 +24,22 @@ Lifespan = Callable[[Litestar], AbstractAsyncContextManager[Any]]
 V2_PATH = "/api/v2"
 
 
-def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     """Errors Litestar raises before a handler runs (405, 413...): SMM clients on /api/v2 still get
     HTTP 200 with `{"error": ...}`; every other path keeps its real status code."""
     if request.scope["path"].rstrip("/") == V2_PATH:
         body = msgspec.json.encode({"error": error_message(exc)})
         return Response(body, media_type=MediaType.JSON, status_code=200)
-    body = msgspec.json.encode({"status_code": exc.status_code, "detail": exc.detail})
-    return Response(body, media_type=MediaType.JSON, status_code=exc.status_code, headers=exc.headers)
+    return error_response(exc)  # the REST error shape everywhere else
 
 
 def create_app(
-    db: Database, settings: Settings, *, lifespan: Sequence[Lifespan] = (), debug: bool = False
+    db: Database,
+    settings: Settings,
+    *,
+    lifespan: Sequence[Lifespan] = (),
+    debug: bool = False,
+    registry: Any = None,
 ) -> Litestar:
     """The panel's HTTP application on `db`.
 
@@ -41,10 +47,13 @@ def create_app(
     passes one that disposes the database, and background services that run beside the API).
     """
     smm_api = SmmApiV2(db, settings)
+    rest = RestApi(db, settings, registry=registry)  # `registry` None: adapters load from the environment
     return Litestar(
-        route_handlers=[SmmApiV2Controller],
+        route_handlers=[SmmApiV2Controller, rest.router],
         dependencies={"smm_api": Provide(lambda: smm_api, sync_to_thread=False, use_cache=True)},
         exception_handlers={HTTPException: _http_error},
-        lifespan=list(lifespan),
+        lifespan=[*lifespan, rest.lifespan],
+        openapi_config=rest.openapi_config,
+        cors_config=rest.cors_config,
         debug=debug,
     )

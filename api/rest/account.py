@@ -16,6 +16,7 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE, PRINCIPAL
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
+from api.rest.types import amount_text, percent_text
 from core.ledger.models import EntryKind, LedgerEntry
 from core.ledger.queries import entries_page
 from core.pagination import PageRequest
@@ -51,8 +52,8 @@ def ledger_entry_out(entry: LedgerEntry) -> LedgerEntryOut:
     return LedgerEntryOut(
         id=entry.id,
         kind=entry.kind.value,
-        amount=str(entry.amount),
-        balance_after=str(entry.balance_after),
+        amount=amount_text(entry.amount),
+        balance_after=amount_text(entry.balance_after),
         order_id=entry.order_id,
         memo=entry.memo,
         created_at=entry.created_at,
@@ -80,9 +81,9 @@ class AccountController(Controller):
                 id=user.id,
                 email=user.email,
                 role=user.role.value,
-                balance=str(user.balance),
+                balance=amount_text(user.balance),
                 currency=ctx.settings.currency,
-                discount_percent=str(user.discount_percent),
+                discount_percent=percent_text(user.discount_percent),
                 created_at=user.created_at,
             )
 

@@ -14,7 +14,7 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE, PRINCIPAL
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
-from api.rest.types import PathId, QueryText
+from api.rest.types import PathId, QueryText, rate_text
 from core.catalog import storefront
 from core.catalog.forms import ServiceForm, all_forms, form_for
 from core.catalog.queries import ServiceOffer
@@ -101,7 +101,7 @@ def service_out(offer: ServiceOffer, currency: str) -> ServiceOut:
         name=offer.name,
         category=offer.category,
         type=offer.type,
-        rate=str(offer.rate),
+        rate=rate_text(offer.rate),
         currency=currency,
         min_quantity=offer.min_quantity,
         max_quantity=offer.max_quantity,

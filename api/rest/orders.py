@@ -21,7 +21,7 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE, PRINCIPAL
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
-from api.rest.types import MAX_ID, Id, IdempotencyKey, PathId, QueryId
+from api.rest.types import MAX_ID, Id, IdempotencyKey, PathId, QueryId, amount_text
 from core.errors import DomainError
 from core.orders import listing, requests
 from core.orders.domain import PUBLIC_STATUS, CancelState
@@ -137,8 +137,8 @@ def order_out(order: Order) -> OrderOut:
         runs=order.runs,
         interval=order.interval,
         params={str(k): str(v) for k, v in (order.params or {}).items()},
-        charge=str(order.charge),
-        refunded=str(order.refunded),
+        charge=amount_text(order.charge),
+        refunded=amount_text(order.refunded),
         start_count=order.start_count,
         remains=order.remains,
         created_at=order.created_at,

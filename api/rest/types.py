@@ -7,12 +7,16 @@ JSON numbers, so no client or server ever turns it into a float.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 import msgspec
 from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
+from core.money import amount, fx_rate, rate, to_decimal
+
 MAX_ID = 2_147_483_647
+PERCENT_QUANTUM = Decimal("0.0001")
 # Single-line text: no control characters at all. Multi-line text: newlines and tabs allowed.
 SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
 MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
@@ -57,3 +61,28 @@ IdempotencyKey = Annotated[
         description="makes a retried request return the first answer instead of acting twice",
     ),
 ]
+
+
+def amount_text(value: Decimal) -> str:
+    """An amount as the API shows it: always 5 decimals (`0.00000`, never `0`)."""
+    return str(amount(value))
+
+
+def rate_text(value: Decimal) -> str:
+    """A price per 1000 as the API shows it: always 6 decimals."""
+    return str(rate(value))
+
+
+def fx_text(value: Decimal) -> str:
+    """An exchange rate as the API shows it: always 10 decimals."""
+    return str(fx_rate(value))
+
+
+def percent_text(value: Decimal) -> str:
+    """A percentage as the API shows it: always 4 decimals."""
+    return str(to_decimal(value).quantize(PERCENT_QUANTUM))
+
+
+def optional_amount(value: Decimal | None) -> str | None:
+    """`amount_text`, or None."""
+    return None if value is None else amount_text(value)

@@ -24,7 +24,8 @@ class SmmApiV2Controller(Controller):
         "/",
         http_method=[HttpMethod.GET, HttpMethod.POST],
         status_code=200,
-        operation_id="smmApiV2",
+        # One id per method: OpenAPI operation ids must be unique, and this route serves GET and POST.
+        operation_id=lambda _handler, method, _path: f"smmApiV2{method.title()}",
         request_max_body_size=MAX_BODY_BYTES,
         summary="SMM API v2 (Perfect Panel compatible)",
     )

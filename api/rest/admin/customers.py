@@ -16,7 +16,17 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
-from api.rest.types import IdempotencyKey, Money, PathId, PositiveMoney, QueryText, Reason, text
+from api.rest.types import (
+    IdempotencyKey,
+    Money,
+    PathId,
+    PositiveMoney,
+    QueryText,
+    Reason,
+    amount_text,
+    percent_text,
+    text,
+)
 from core.ledger.queries import entries_page
 from core.pagination import PageRequest
 from core.users import admin as users_admin
@@ -94,7 +104,12 @@ class RevokedOut(msgspec.Struct, frozen=True):
 def customer_out(user: User) -> CustomerOut:
     """The admin schema of a user."""
     return CustomerOut(
-        user.id, user.email, user.role.value, str(user.balance), str(user.discount_percent), user.created_at
+        user.id,
+        user.email,
+        user.role.value,
+        amount_text(user.balance),
+        percent_text(user.discount_percent),
+        user.created_at,
     )
 
 

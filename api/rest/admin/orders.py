@@ -15,7 +15,17 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
-from api.rest.types import IdempotencyKey, PathId, PositiveMoney, QueryId, Reason, text
+from api.rest.types import (
+    IdempotencyKey,
+    PathId,
+    PositiveMoney,
+    QueryId,
+    Reason,
+    amount_text,
+    fx_text,
+    optional_amount,
+    text,
+)
 from core.orders import admin as orders_admin
 from core.orders import listing
 from core.orders.domain import PUBLIC_STATUS, OrderState
@@ -126,10 +136,6 @@ class RefundOut(msgspec.Struct, frozen=True):
     ledger_entry_id: int
 
 
-def _money(value: object | None) -> str | None:
-    return None if value is None else str(value)
-
-
 def admin_order_out(order: Order) -> AdminOrderOut:
     """The admin schema of an order."""
     return AdminOrderOut(
@@ -145,16 +151,16 @@ def admin_order_out(order: Order) -> AdminOrderOut:
         runs=order.runs,
         interval=order.interval,
         params={str(k): str(v) for k, v in (order.params or {}).items()},
-        charge=str(order.charge),
-        refunded=str(order.refunded),
+        charge=amount_text(order.charge),
+        refunded=amount_text(order.refunded),
         route_id=order.route_id,
         provider_id=order.provider_id,
         provider_service_id=order.provider_service_id,
         provider_order_id=order.provider_order_id,
-        cost=_money(order.cost),
+        cost=optional_amount(order.cost),
         cost_currency=order.cost_currency,
-        exchange_rate=_money(order.exchange_rate),
-        provider_charge=_money(order.provider_charge),
+        exchange_rate=None if order.exchange_rate is None else fx_text(order.exchange_rate),
+        provider_charge=optional_amount(order.provider_charge),
         start_count=order.start_count,
         remains=order.remains,
         client_request_id=order.client_request_id,
@@ -287,7 +293,7 @@ class AdminOrdersController(Controller):
             result = await orders_admin.manual_refund(
                 session, order_id, reason=data.reason, value=data.amount, client_key=idempotency_key
             )
-            body = RefundOut(admin_order_out(result.order), str(result.refunded_now), result.entry_id)
+            body = RefundOut(admin_order_out(result.order), amount_text(result.refunded_now), result.entry_id)
         replayed = result.refunded_now == 0
         return Response(
             body, status_code=201, headers={"Idempotent-Replayed": "true" if replayed else "false"}

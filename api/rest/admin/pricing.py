@@ -15,7 +15,7 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
-from api.rest.types import PathId, Percent, Rate, text
+from api.rest.types import PathId, Percent, Rate, fx_text, percent_text, rate_text, text
 from core.pagination import PageRequest
 from core.pricing import admin as pricing_admin
 from core.pricing.models import ExchangeRate, PricingRule, RuleScope
@@ -64,13 +64,18 @@ class PutRateIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 def rule_out(rule: PricingRule) -> PricingRuleOut:
     """The admin schema of a markup rule."""
     return PricingRuleOut(
-        rule.id, rule.scope.value, rule.target, str(rule.percent), str(rule.fixed_per_1000), rule.updated_at
+        rule.id,
+        rule.scope.value,
+        rule.target,
+        percent_text(rule.percent),
+        rate_text(rule.fixed_per_1000),
+        rule.updated_at,
     )
 
 
 def rate_out(row: ExchangeRate) -> ExchangeRateOut:
     """The admin schema of an exchange rate."""
-    return ExchangeRateOut(row.currency, str(row.rate), row.updated_at)
+    return ExchangeRateOut(row.currency, fx_text(row.rate), row.updated_at)
 
 
 class PricingController(Controller):

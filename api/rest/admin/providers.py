@@ -22,7 +22,7 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
-from api.rest.types import PathId, Percent, QueryText, text
+from api.rest.types import PathId, Percent, QueryText, optional_amount, text
 from core.catalog import browse
 from core.catalog.admin import provider_service_by_id
 from core.catalog.service import import_services
@@ -149,7 +149,7 @@ def provider_out(connection: ProviderConnection) -> ProviderOut:
         currency=connection.currency,
         enabled=connection.enabled,
         settings=dict(connection.settings or {}),
-        balance=None if connection.balance is None else str(connection.balance),
+        balance=optional_amount(connection.balance),
         balance_currency=connection.balance_currency,
         balance_checked_at=connection.balance_checked_at,
         created_at=connection.created_at,
@@ -224,7 +224,7 @@ class ProvidersController(Controller):
             provider_id=result.provider_id,
             ok=result.ok,
             elapsed_ms=result.elapsed_ms,
-            balance=None if result.balance is None else str(result.balance),
+            balance=optional_amount(result.balance),
             currency=result.currency,
             services=result.services,
             error=result.error,
@@ -243,7 +243,7 @@ class ProvidersController(Controller):
         reading = await check_balance(ctx.db, ctx.upstream.adapters(), provider_id)
         return BalanceOut(
             provider_id=reading.provider_id,
-            balance=None if reading.balance is None else str(reading.balance),
+            balance=optional_amount(reading.balance),
             currency=reading.currency,
             checked_at=reading.checked_at,
             error=reading.error,

@@ -15,6 +15,7 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
+from api.rest.types import amount_text
 from core.pagination import PageRequest, page_of
 from core.reports.domain import ReportRow
 from core.reports.service import GroupBy, sales_report
@@ -45,7 +46,14 @@ class SalesReportOut(msgspec.Struct, frozen=True):
 
 def row_out(row: ReportRow) -> ReportRowOut:
     """The schema of a report row."""
-    return ReportRowOut(row.key, row.label, row.orders, str(row.revenue), str(row.cost), str(row.profit))
+    return ReportRowOut(
+        row.key,
+        row.label,
+        row.orders,
+        amount_text(row.revenue),
+        amount_text(row.cost),
+        amount_text(row.profit),
+    )
 
 
 class ReportsController(Controller):

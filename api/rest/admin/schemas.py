@@ -6,6 +6,7 @@ from datetime import datetime
 
 import msgspec
 
+from api.rest.types import rate_text
 from core.catalog.models import ProviderService, Service
 from core.catalog.routing import RouteView
 
@@ -49,8 +50,8 @@ def admin_service_out(service: Service) -> AdminServiceOut:
         dripfeed=service.dripfeed,
         enabled=service.enabled,
         disabled_reason=service.disabled_reason,
-        rate=str(service.rate),
-        pinned_rate=None if service.pinned_rate is None else str(service.pinned_rate),
+        rate=rate_text(service.rate),
+        pinned_rate=None if service.pinned_rate is None else rate_text(service.pinned_rate),
         routing_policy=service.routing_policy.value,
         source_provider_service_id=service.source_provider_service_id,
         overridden_fields=list(service.overridden_fields or []),
@@ -89,7 +90,7 @@ def provider_service_out(row: ProviderService) -> ProviderServiceOut:
         name=row.name,
         type=row.type,
         category=row.category,
-        rate=str(row.rate),
+        rate=rate_text(row.rate),
         min_quantity=row.min_quantity,
         max_quantity=row.max_quantity,
         refill=row.refill,
@@ -137,7 +138,7 @@ def route_out(view: RouteView) -> RouteOut:
         provider_service_id=view.provider_service_id,
         external_id=view.external_id,
         provider_service_name=view.provider_service_name,
-        provider_rate=str(view.provider_rate),
+        provider_rate=rate_text(view.provider_rate),
         provider_service_removed=view.provider_service_removed,
         created_at=view.created_at,
     )
