@@ -26,6 +26,7 @@ from providers.dto import (
     RefillStatusInfo,
 )
 from providers.errors import ProviderRejected, RejectReason
+from providers.secret import ApiKey
 
 T = TypeVar("T")
 
@@ -73,8 +74,9 @@ class ProviderAdapter(ABC):
         if timeout <= 0:
             raise ValueError("timeout must be a positive number of seconds")
         self.base_url = base_url
-        self._api_key = api_key
-        self._http = http
+        # Wrapped so that reprs, vars() dumps and tracebacks with locals show "***"; `.reveal()` reads it.
+        self.api_key = ApiKey(api_key)
+        self.http = http
         self.timeout = timeout
         self.settings = self.validate_settings(settings)
 

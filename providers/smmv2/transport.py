@@ -29,6 +29,7 @@ from providers.errors import (
     redact,
     says_try_later,
 )
+from providers.secret import ApiKey
 from providers.smmv2.values import error_text
 
 # Errors raised before any byte of the request could have left this process.
@@ -95,7 +96,7 @@ class Transport:
             raise ValueError("provider URL must start with http:// or https://")
         self._url = url
         self._where = parsed.host
-        self._api_key = api_key
+        self._api_key = ApiKey(api_key)
         self._http = http
         self._timeout = timeout
         self._method = method
@@ -107,7 +108,7 @@ class Transport:
 
     async def call(self, action: str, params: Mapping[str, str], *, safe: bool) -> Reply:
         """Send one request; `safe` is False for calls that must not be repeated blindly (`add`)."""
-        fields = {self._key_param: self._api_key, "action": action, **params}
+        fields = {self._key_param: self._api_key.reveal(), "action": action, **params}
         reached_wire = False
         traced = False
 
@@ -174,7 +175,7 @@ class Transport:
         if message is None and reply.http_status >= 400:
             # Laravel-style clones answer 4xx/5xx with {"message": ...} instead of {"error": ...}.
             message = error_text(payload.get("message"))
-        return redact(message, self._api_key) if message is not None else None
+        return redact(message, self._api_key.reveal()) if message is not None else None
 
     def raise_for_error(self, reply: Reply, *, safe: bool) -> None:
         """Raise the provider error a top-level `error` means, whatever the HTTP status.
@@ -205,4 +206,4 @@ class Transport:
         return ProviderUnavailable(message) if safe else OutcomeUnknown(message)
 
     def _say(self, action: str, detail: str) -> str:
-        return redact(f"provider {self._where} action={action}: {detail}", self._api_key)
+        return redact(f"provider {self._where} action={action}: {detail}", self._api_key.reveal())

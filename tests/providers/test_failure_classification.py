@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from collections.abc import Iterator
@@ -179,3 +180,20 @@ async def test_unknown_ids_from_the_fake_are_item_errors(fake: FakeProviderHandl
         "42": ItemError("Incorrect order ID"),
         "x": ItemError("Incorrect order ID"),
     }
+
+
+async def test_waiting_for_a_free_connection_is_not_an_unknown_outcome(fake: FakeProviderHandle) -> None:
+    """The deadline can expire before the request leaves the pool: nothing was sent, so `add` may go to
+    another route (`ProviderUnavailable`), unlike a timeout after sending."""
+    fake.control.set_faults(hang=True, actions=["status"])
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) as one_connection:
+        slow = make(fake, one_connection, {}, timeout=3)
+        quick = make(fake, one_connection, {}, timeout=0.5)
+        blocker = asyncio.create_task(slow.statuses(["1"]))
+        await asyncio.sleep(0.2)
+        with pytest.raises(ProviderUnavailable):
+            await quick.add_order(order("https://x/pool"))
+        assert fake.control.add_calls("https://x/pool") == 0
+        fake.control.released.set()
+        with pytest.raises(ProviderUnavailable):
+            await blocker
