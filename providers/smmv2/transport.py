@@ -139,8 +139,9 @@ class Transport:
         except _NOT_SENT as exc:
             raise ProviderUnavailable(self._say(action, f"could not connect ({type(exc).__name__})")) from None
         except (httpx.TransportError, TimeoutError) as exc:
-            # Without trace events (a custom or mock transport) we cannot tell, so assume it was sent.
-            sent = reached_wire or not traced or not isinstance(exc, TimeoutError)
+            # The trace says whether request bytes could have left; without trace events (a custom or
+            # mock transport) we cannot tell, so assume they did.
+            sent = reached_wire or not traced
             what = "no answer within the deadline" if isinstance(exc, TimeoutError) else type(exc).__name__
             if not sent:
                 raise ProviderUnavailable(self._say(action, f"{what} before sending")) from None

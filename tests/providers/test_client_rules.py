@@ -274,3 +274,21 @@ async def test_cancel_pp_batch_form() -> None:
     adapter, wire = replay(b'[{"order": 9, "cancel": {"error": "Incorrect order ID"}}, {"order": 2, "cancel": 1}]')
     assert await adapter.cancel(["9", "2"]) == {"9": ItemError("Incorrect order ID"), "2": CancelInfo(True, None)}
     assert dict(parse_qsl(wire.requests[0].content.decode())) == {"key": KEY, "action": "cancel", "orders": "9,2"}
+
+
+async def test_a_single_order_shape_in_answer_to_orders_is_understood() -> None:
+    adapter, _ = replay(b'{"charge": "0.5", "start_count": "10", "status": "Completed", "remains": "0", "currency": "EUR"}')
+    assert await adapter.statuses(["5"]) == {
+        "5": OrderStatusInfo(UpstreamStatus.COMPLETED, "Completed", Decimal("0.5"), 10, 0, "EUR")
+    }
+
+
+async def test_a_reset_connection_after_sending_add_is_an_unknown_outcome() -> None:
+    def reset(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+
+    adapter, _ = replay(reset)
+    with pytest.raises(OutcomeUnknown):
+        await adapter.add_order(ORDER)
+    with pytest.raises(ProviderUnavailable):
+        await adapter.balance()
