@@ -21,7 +21,7 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE, PRINCIPAL
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
-from api.rest.types import MAX_ID, Id, IdempotencyKey, PathId, QueryId, amount_text
+from api.rest.types import MAX_ID, MULTI_LINE, SINGLE_LINE, Id, IdempotencyKey, PathId, QueryId, amount_text
 from core.errors import DomainError
 from core.orders import listing, requests
 from core.orders.domain import PUBLIC_STATUS, CancelState
@@ -33,9 +33,9 @@ from core.pagination import PageRequest
 from core.users.admin import user_by_id
 
 Int = Annotated[int, msgspec.Meta(ge=0, le=MAX_ID)]
-Line = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^[^\x00-\x1f\x7f]*$")]
-Lines = Annotated[str, msgspec.Meta(max_length=100_000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
-ListItem = Annotated[str, msgspec.Meta(max_length=1000, pattern=r"^[^\x00-\x1f\x7f]*$")]
+Line = Annotated[str, msgspec.Meta(max_length=2000, pattern=SINGLE_LINE)]
+Lines = Annotated[str, msgspec.Meta(max_length=100_000, pattern=MULTI_LINE)]
+ListItem = Annotated[str, msgspec.Meta(max_length=1000, pattern=SINGLE_LINE)]
 ListParam = Lines | Annotated[list[ListItem], msgspec.Meta(max_length=10_000)]
 
 
@@ -164,7 +164,9 @@ def cancel_out(request: CancelRequest) -> CancelOut:
 
 StatusFilter = Annotated[
     str | None,
-    QueryParameter(description=f"one of {', '.join(listing.PUBLIC_STATUS_CODES)}", max_length=20),
+    QueryParameter(
+        description=f"one of {', '.join(listing.PUBLIC_STATUS_CODES)}", max_length=20, pattern=SINGLE_LINE
+    ),
 ]
 
 

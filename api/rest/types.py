@@ -17,13 +17,17 @@ from core.money import amount, fx_rate, rate, to_decimal
 
 MAX_ID = 2_147_483_647
 PERCENT_QUANTUM = Decimal("0.0001")
-# Single-line text: no control characters at all. Multi-line text: newlines and tabs allowed.
-SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
-MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-MONEY_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]{1,5})?$"
-POSITIVE_MONEY_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,5})?$"
-RATE_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,6})?$"
-PERCENT_PATTERN = r"^-?[0-9]{1,6}(\.[0-9]{1,4})?$"
+# Single-line text: no control characters at all. Multi-line text: newlines and tabs allowed. Neither
+# takes lone surrogates (JSON can spell them, UTF-8 cannot store them).
+SINGLE_LINE = r"^[^\x00-\x1f\x7f\ud800-\udfff]*$"
+MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]*$"
+# Digits before the point are bounded by what both databases store: SQLite keeps money as a 64-bit
+# integer scaled by 10**places, so an amount (5 places) must stay below 9.2e13 and a rate (6) below 9.2e12.
+MONEY_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,5})?$"
+POSITIVE_MONEY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,5})?$"
+RATE_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
+PERCENT_PATTERN = r"^-?[0-9]{1,5}(\.[0-9]{1,4})?$"
+FX_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,10})?$"
 
 
 def text(max_length: int, *, min_length: int = 0, description: str | None = None) -> msgspec.Meta:

@@ -16,6 +16,7 @@ from api.rest.deps import PAGE
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
 from api.rest.types import (
+    SINGLE_LINE,
     IdempotencyKey,
     PathId,
     PositiveMoney,
@@ -215,9 +216,7 @@ class AdminOrdersController(Controller):
         user_id: QueryId = None,
         service_id: QueryId = None,
         provider_id: QueryId = None,
-        provider_order_id: Annotated[
-            str | None, QueryParameter(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")
-        ] = None,
+        provider_order_id: Annotated[str | None, QueryParameter(max_length=100, pattern=SINGLE_LINE)] = None,
         flagged: FromQuery[bool | None] = None,
         created_from: FromQuery[datetime | None] = None,
         created_before: FromQuery[datetime | None] = None,

@@ -15,15 +15,13 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
-from api.rest.types import PathId, Percent, Rate, fx_text, percent_text, rate_text, text
+from api.rest.types import FX_PATTERN, PathId, Percent, Rate, fx_text, percent_text, rate_text, text
 from core.pagination import PageRequest
 from core.pricing import admin as pricing_admin
 from core.pricing.models import ExchangeRate, PricingRule, RuleScope
 
 CurrencyPath = Annotated[str, PathParameter(pattern=r"^[A-Za-z]{3}$", description="ISO currency code")]
-FxRate = Annotated[
-    str, msgspec.Meta(pattern=r"^[0-9]{1,14}(\.[0-9]{1,10})?$", description="panel currency per unit")
-]
+FxRate = Annotated[str, msgspec.Meta(pattern=FX_PATTERN, description="panel currency per unit")]
 
 
 class PricingRuleOut(msgspec.Struct, frozen=True):

@@ -16,7 +16,7 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
-from api.rest.types import Id, PathId, Percent, QueryId, QueryText, Rate, text
+from api.rest.types import MULTI_LINE, Id, PathId, Percent, QueryId, QueryText, Rate, text
 from core.catalog import admin as catalog_admin
 from core.catalog import browse, routing
 from core.catalog.models import CatalogChange, RoutingPolicy
@@ -26,6 +26,7 @@ from core.pagination import MAX_PAGE_SIZE, PageRequest, page_of
 Priority = Annotated[int, msgspec.Meta(ge=0, le=MAX_PRIORITY)]
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=2_147_483_647)]
 FieldName = Annotated[str, text(40, min_length=1)]
+Description = Annotated[str, msgspec.Meta(max_length=10_000, pattern=MULTI_LINE)]
 
 
 class CreateServiceIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -35,7 +36,7 @@ class CreateServiceIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     provider_service_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=20)]
     name: Annotated[str, text(500, min_length=1)] | None = None
     category: Annotated[str, text(300)] | None = None
-    description: Annotated[str, msgspec.Meta(max_length=10_000)] | None = None
+    description: Description | None = None
     routing_policy: RoutingPolicy | None = None
     pinned_rate: Rate | None = None
     markup_percent: Percent | None = None
@@ -49,7 +50,7 @@ class UpdateServiceIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     name: Annotated[str, text(500, min_length=1)] | msgspec.UnsetType = msgspec.UNSET
     category: Annotated[str, text(300)] | msgspec.UnsetType = msgspec.UNSET
     type: Annotated[str, text(100, min_length=1)] | msgspec.UnsetType = msgspec.UNSET
-    description: Annotated[str, msgspec.Meta(max_length=10000)] | msgspec.UnsetType | None = msgspec.UNSET
+    description: Description | msgspec.UnsetType | None = msgspec.UNSET
     min_quantity: Quantity | msgspec.UnsetType = msgspec.UNSET
     max_quantity: Quantity | msgspec.UnsetType = msgspec.UNSET
     refill: bool | msgspec.UnsetType = msgspec.UNSET
