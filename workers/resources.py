@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import httpx
 from dramatiq import Broker, Worker
-from dramatiq.asyncio import get_event_loop_thread
-from dramatiq.middleware import Middleware
+from dramatiq.asyncio import get_event_loop_thread, set_event_loop_thread
+from dramatiq.middleware import Middleware, MiddlewareError
 
 from core.connections.adapters import AdapterFactory, new_http_client
 from core.db.database import Database
@@ -26,6 +26,10 @@ def adapter_registry_from_env() -> AdapterRegistry:
     """Built-in and installed adapters, filtered by PANEL_PLUGINS / PANEL_PLUGINS_DENY."""
     allow, deny = allow_deny_from_env(os.environ)
     return load_adapters(allow=allow, deny=deny)
+
+
+class ResourcesError(MiddlewareError):
+    """The worker's database, HTTP client or adapters could not be set up."""
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,21 @@ class PanelResources(Middleware):
         self._open: Resources | None = None
 
     def before_worker_boot(self, broker: Broker, worker: Worker) -> None:
-        """Open the resources on the event loop thread (the AsyncIO middleware started it just before)."""
+        """Open the resources on the event loop thread (the AsyncIO middleware started it just before).
+
+        A failure stops the worker from starting (Dramatiq only re-raises `MiddlewareError`s here; any
+        other error would be logged and the worker would run actors without resources).
+        """
         loop_thread = get_event_loop_thread()
         if loop_thread is None:
-            raise RuntimeError("PanelResources needs the AsyncIO middleware before it")
-        loop_thread.run_coroutine(self.open())
+            raise ResourcesError("PanelResources needs the AsyncIO middleware before it")
+        try:
+            loop_thread.run_coroutine(self.open())
+        except Exception as exc:
+            # The worker will not start, so nobody would stop the loop thread AsyncIO just started.
+            loop_thread.stop()
+            set_event_loop_thread(None)
+            raise ResourcesError(f"cannot open the worker's resources: {type(exc).__name__}: {exc}") from exc
 
     def after_worker_shutdown(self, broker: Broker, worker: Worker) -> None:
         """Close them while the event loop still runs (after_* hooks run in reverse middleware order)."""

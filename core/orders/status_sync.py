@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import structlog
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.connections.adapters import AdapterFactory
 from core.connections.models import ProviderConnection
@@ -83,7 +85,10 @@ def _flag(session: AsyncSession, order: Order, why: str) -> None:
 
 
 async def apply_status(session: AsyncSession, order: Order, info: OrderStatusInfo, now: datetime) -> bool:
-    """Apply one provider status to a locked, accepted order; True when its state changed."""
+    """Apply one provider status to a locked, accepted order; True when its state changed.
+
+    An order this makes terminal still has to be settled (`refunds.settle`) in the same transaction.
+    """
     order.raw_status = info.raw_status[:100] if info.raw_status else None
     if info.start_count is not None:
         order.start_count = info.start_count
@@ -114,9 +119,23 @@ async def apply_status(session: AsyncSession, order: Order, info: OrderStatusInf
     if new_state in TERMINAL_STATES:
         order.finished_at = now
         order.next_check_at = None
-        await session.flush()
-        await refunds.settle(session, order)
     return True
+
+
+# The columns status sync writes. Every checked order gets all of them in one executemany UPDATE:
+# per-row ORM flushes (each with its own set of changed columns) cost a round trip per order.
+_WRITTEN = (
+    "state",
+    "raw_status",
+    "start_count",
+    "remains",
+    "provider_charge",
+    "status_flagged",
+    "last_checked_at",
+    "next_check_at",
+    "last_error",
+    "finished_at",
+)
 
 
 async def _apply_batch(
@@ -127,8 +146,11 @@ async def _apply_batch(
     report: SyncReport,
 ) -> None:
     now = utcnow()
+    written: list[Order] = []
+    finished: list[Order] = []
     async with db.transaction() as session:
-        for order in await worklist.locked_orders(session, [order_id for order_id, _ in batch]):
+        orders = await worklist.locked_orders(session, [order_id for order_id, _ in batch])
+        for order in orders:
             if order.state not in ACCEPTED_STATES or order.provider_order_id is None:
                 continue  # settled or resolved since the batch was read
             info = replies.get(order.provider_order_id)
@@ -141,17 +163,33 @@ async def _apply_batch(
             if isinstance(info, ItemError):
                 report.item_errors += 1
                 order.last_error = info.message[:500]
-                continue
-            was_flagged = order.status_flagged
-            before = order.refunded
-            if await apply_status(session, order, info, now):
-                report.changed += 1
-                if order.state in TERMINAL_STATES:
-                    report.finished += 1
-                    if order.refunded != before:
-                        report.refunded.append((order.id, str(order.refunded - before)))
-            if order.status_flagged and not was_flagged:
-                report.flagged += 1
+            else:
+                was_flagged = order.status_flagged
+                if await apply_status(session, order, info, now):
+                    report.changed += 1
+                    if order.state in TERMINAL_STATES:
+                        finished.append(order)
+                if order.status_flagged and not was_flagged:
+                    report.flagged += 1
+            written.append(order)
+        if written:
+            rows = [
+                {"id": o.id, "updated_at": now, **{name: getattr(o, name) for name in _WRITTEN}}
+                for o in written
+            ]
+            await session.execute(update(Order), rows)
+            # Stored now, and the bulk UPDATE expired these attributes: put the values back as committed,
+            # so neither a reload nor a second, row-by-row write by the unit of work happens.
+            for order, row in zip(written, rows, strict=True):
+                for name in _WRITTEN:
+                    set_committed_value(order, name, row[name])
+        # Refunds lock customers' rows; taking them in user id order keeps concurrent batches (whose
+        # orders belong to overlapping customers) from deadlocking each other.
+        for order in sorted(finished, key=lambda o: (o.user_id, o.id)):
+            refunded = await refunds.settle(session, order)
+            report.finished += 1
+            if refunded:
+                report.refunded.append((order.id, str(refunded)))
 
 
 async def sync_provider_statuses(
@@ -176,30 +214,11 @@ async def sync_provider_statuses(
         log.warning("status_sync_no_adapter", provider=connection.name, error=str(exc))
         return report
     batch_size = max(1, min(adapter.batch_size, MAX_BATCH))
-    batches: asyncio.Queue[list[tuple[int, str]] | None] = asyncio.Queue(maxsize=concurrency * 2)
+    slots = asyncio.Semaphore(concurrency)
     provider_down = asyncio.Event()
 
-    async def produce() -> None:
-        after_id = 0
+    async def check(batch: list[tuple[int, str]]) -> None:
         try:
-            while not provider_down.is_set():
-                async with db.transaction() as session:
-                    page = await worklist.due_status_checks(
-                        session, provider_id, moment, after_id=after_id, limit=PAGE_SIZE
-                    )
-                if not page:
-                    return
-                after_id = page[-1][0]
-                for start in range(0, len(page), batch_size):
-                    await batches.put(page[start : start + batch_size])
-        finally:
-            for _ in range(concurrency):
-                await batches.put(None)
-
-    async def consume() -> None:
-        while (batch := await batches.get()) is not None:
-            if provider_down.is_set():
-                continue
             report.calls += 1
             try:
                 replies = await adapter.statuses([provider_order_id for _, provider_order_id in batch])
@@ -208,11 +227,27 @@ async def sync_provider_statuses(
                 report.failed_batches += 1
                 provider_down.set()
                 log.warning("status_sync_provider_error", provider=connection.name, error=str(exc))
-                continue
+                return
             await _apply_batch(db, batch, replies, settings, report)
+        finally:
+            slots.release()
 
+    # Pages are read by id (keyset) as slots free up, so memory stays bounded whatever the backlog.
+    # An exception in one batch cancels the rest through the task group and propagates.
     async with asyncio.TaskGroup() as group:
-        group.create_task(produce())
-        for _ in range(concurrency):
-            group.create_task(consume())
+        after_id = 0
+        while not provider_down.is_set():
+            async with db.transaction() as session:
+                page = await worklist.due_status_checks(
+                    session, provider_id, moment, after_id=after_id, limit=PAGE_SIZE
+                )
+            if not page:
+                break
+            after_id = page[-1][0]
+            for start in range(0, len(page), batch_size):
+                await slots.acquire()
+                if provider_down.is_set():
+                    slots.release()
+                    break
+                group.create_task(check(page[start : start + batch_size]))
     return report

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+from dramatiq.asyncio import get_event_loop_thread
 from sqlalchemy import select
 
 from core.connections.adapters import AdapterFactory
@@ -17,6 +21,8 @@ from tests.factories import make_user
 from tests.workers.builders import add_provider, balance_of, import_service, place
 from tests.workers.test_redis_pipeline import states, wait_for
 from workers.embedded import background_workers, embedded_workers
+from workers.resources import ResourcesError
+from workers.runtime import WorkerRuntime
 
 
 async def test_embedded_workers_dispatch_and_cancel_without_a_broker(
@@ -68,3 +74,17 @@ async def _cancel_is(db: Database, cancel_id: int, state: CancelState) -> bool:
     async with db.transaction() as session:
         row = await session.get(CancelRequest, cancel_id)
         return row is not None and row.state is state
+
+
+async def test_a_worker_whose_resources_cannot_open_does_not_start(
+    settings: Settings, registry: AdapterRegistry
+) -> None:
+    runtime = WorkerRuntime(
+        settings.model_copy(update={"database_url": "nosuchdb://nowhere"}), registry=registry
+    )
+    try:
+        with pytest.raises(ResourcesError, match="cannot open the worker's resources"):
+            await asyncio.to_thread(runtime.start_worker, 1)
+    finally:
+        runtime.broker.close()
+    assert get_event_loop_thread() is None
