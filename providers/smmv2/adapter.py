@@ -125,7 +125,10 @@ class SmmV2Adapter(ProviderAdapter):
                 if isinstance(info, OrderStatusInfo) and info.status is UpstreamStatus.PARTIAL and (
                     info.remains is None
                 ):
-                    result[order_id] = await self._single_status(order_id)
+                    detailed = await self._single_status(order_id)
+                    # Keep the batch answer if the single one is worse (an error, or no remains either).
+                    if isinstance(detailed, OrderStatusInfo) and detailed.remains is not None:
+                        result[order_id] = detailed
         return result
 
     async def refill_batch(self, ids: Sequence[str]) -> dict[str, RefillInfo | ItemError]:

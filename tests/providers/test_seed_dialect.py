@@ -111,3 +111,18 @@ async def test_cancel_canceled_true_false() -> None:
 async def test_balance() -> None:
     adapter, _ = seed(b'{\n"balance": "25.50",\n"currency": "USD"\n}')
     assert await adapter.balance() == BalanceInfo(Decimal("25.50"), "USD")
+
+
+async def test_a_failed_partial_follow_up_keeps_the_batch_answer() -> None:
+    adapter, _ = seed(b'[{"order": 2, "status": "Partial"}]', b'{"error": "Incorrect order ID"}')
+    assert await adapter.statuses(["2"]) == {
+        "2": OrderStatusInfo(UpstreamStatus.PARTIAL, "Partial", None, None, None, None)
+    }
+
+
+async def test_the_partial_follow_up_can_be_switched_off() -> None:
+    adapter, wire = seed(b'[{"order": 2, "status": "Partial"}]', settings={"fill_partial_remains": False})
+    assert (await adapter.statuses(["2"]))["2"] == OrderStatusInfo(
+        UpstreamStatus.PARTIAL, "Partial", None, None, None, None
+    )
+    assert len(wire.requests) == 1
