@@ -20,11 +20,18 @@ def redact_secrets(_logger: Any, _method: str, event: MutableMapping[str, Any]) 
     return event
 
 
+def _identity(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    return event
+
+
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     """Route structlog and stdlib logging to stderr, as JSON lines or human-readable text."""
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper(), force=True)
+    # Plain tracebacks only: structlog's rich formatter prints local variables, and locals may hold keys.
     renderer: Any = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
     )
     structlog.configure(
         processors=[
@@ -32,6 +39,7 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             redact_secrets,
+            structlog.processors.format_exc_info if json else _identity,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
