@@ -21,7 +21,16 @@ from api.rest.context import RestContext
 from api.rest.deps import PAGE, PRINCIPAL
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
-from api.rest.types import MAX_ID, SINGLE_LINE, Id, IdempotencyKey, PathId, QueryId, amount_text
+from api.rest.types import (
+    MAX_ID,
+    REPLAYED_HEADER,
+    SINGLE_LINE,
+    Id,
+    IdempotencyKey,
+    PathId,
+    QueryId,
+    amount_text,
+)
 from core.errors import DomainError
 from core.orders import listing, requests
 from core.orders.domain import PUBLIC_STATUS, CancelState
@@ -184,7 +193,13 @@ class OrdersController(Controller):
     tags: ClassVar[list[str]] = ["orders"]
     dependencies: ClassVar[Dependencies] = {"principal": PRINCIPAL, "paging": PAGE}
 
-    @post("/", operation_id="createOrder", status_code=201, responses=ERROR_RESPONSES)
+    @post(
+        "/",
+        operation_id="createOrder",
+        response_headers=[REPLAYED_HEADER],
+        status_code=201,
+        responses=ERROR_RESPONSES,
+    )
     async def create_order(
         self,
         ctx: NamedDependency[RestContext],

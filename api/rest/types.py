@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated
 
 import msgspec
+from litestar.datastructures import ResponseHeader
 from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
 from core.money import amount, fx_rate, rate, to_decimal
@@ -90,3 +91,11 @@ def percent_text(value: Decimal) -> str:
 def optional_amount(value: Decimal | None) -> str | None:
     """`amount_text`, or None."""
     return None if value is None else amount_text(value)
+
+
+REPLAYED_HEADER = ResponseHeader(
+    name="Idempotent-Replayed",
+    documentation_only=True,
+    required=True,
+    description="`true` when this answer repeats the first one sent with the same Idempotency-Key",
+)

@@ -17,6 +17,7 @@ from api.rest.deps import PAGE
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
 from api.rest.types import (
+    REPLAYED_HEADER,
     IdempotencyKey,
     Money,
     PathId,
@@ -155,7 +156,7 @@ class CustomersController(Controller):
 
     @get("/{user_id:int}", operation_id="adminGetCustomer", responses=ERROR_RESPONSES)
     async def get_customer(self, ctx: NamedDependency[RestContext], user_id: PathId) -> CustomerOut:
-        """One user."""
+        """One user: email, role, balance and discount."""
         async with ctx.db.transaction() as session:
             return customer_out(await users_admin.user_by_id(session, user_id))
 
@@ -170,6 +171,7 @@ class CustomersController(Controller):
     @post(
         "/{user_id:int}/balance",
         operation_id="adminChangeBalance",
+        response_headers=[REPLAYED_HEADER],
         status_code=201,
         responses=ERROR_RESPONSES,
     )

@@ -16,6 +16,7 @@ from api.rest.deps import PAGE
 from api.rest.errors import ERROR_RESPONSES
 from api.rest.paging import PageOut, page_out
 from api.rest.types import (
+    REPLAYED_HEADER,
     SINGLE_LINE,
     IdempotencyKey,
     PathId,
@@ -277,7 +278,11 @@ class AdminOrdersController(Controller):
             return admin_order_out(order)
 
     @post(
-        "/{order_id:int}/refund", operation_id="adminRefundOrder", status_code=201, responses=ERROR_RESPONSES
+        "/{order_id:int}/refund",
+        operation_id="adminRefundOrder",
+        response_headers=[REPLAYED_HEADER],
+        status_code=201,
+        responses=ERROR_RESPONSES,
     )
     async def refund_order(
         self,
