@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+import structlog
 from litestar import Litestar
 
 from api.app import create_app
@@ -33,6 +34,13 @@ def rest_settings(**overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def default_structlog() -> None:
+    """structlog as it comes: a test that configured it (tests/unit/test_logs.py) may have left it
+    printing to a capture stream pytest has closed since, and the app logs while serving these tests."""
+    structlog.reset_defaults()
 
 
 @pytest.fixture(scope="session")
