@@ -20,6 +20,23 @@ def redact_secrets(_logger: Any, _method: str, event: MutableMapping[str, Any]) 
     return event
 
 
+class _CurrentStderrLogger:
+    """Writes each line to whatever `sys.stderr` is at that moment.
+
+    structlog's PrintLogger binds the stream once, and loggers are cached; a stream swapped and closed
+    later (test capture, a daemon's redirection) would then break every log call.
+    """
+
+    def __init__(self, *_args: Any) -> None:
+        pass
+
+    def msg(self, message: str) -> None:
+        """Write one rendered line."""
+        print(message, file=sys.stderr, flush=True)
+
+    log = debug = info = warn = warning = error = critical = exception = fatal = failure = err = msg
+
+
 def _identity(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     return event
 
@@ -43,6 +60,6 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_CurrentStderrLogger,
         cache_logger_on_first_use=True,
     )

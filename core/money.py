@@ -16,8 +16,11 @@ RATE_QUANTUM = Decimal(1).scaleb(-RATE_PLACES)
 FX_QUANTUM = Decimal(1).scaleb(-FX_PLACES)
 ZERO = Decimal(0)
 THOUSAND = Decimal(1000)
-# No real balance, rate or charge reaches 10**15; larger inputs are typos or attacks.
-MAX_DIGITS_BEFORE_POINT = 15
+# No real balance, rate or charge reaches 10**12 (even in rials); larger inputs are typos or attacks.
+# The bound also keeps every amount storable as a scaled 64-bit integer on SQLite.
+MAX_DIGITS_BEFORE_POINT = 12
+# Exchange rates carry 10 places; 8 digits before the point still fit a scaled 64-bit integer.
+MAX_FX_DIGITS_BEFORE_POINT = 8
 HUNDRED = Decimal(100)
 
 
@@ -80,6 +83,8 @@ def fx_rate(value: object) -> Decimal:
     result = to_decimal(value)
     if result <= 0:
         raise MoneyError("an exchange rate must be positive")
+    if result.adjusted() >= MAX_FX_DIGITS_BEFORE_POINT:
+        raise MoneyError(f"an exchange rate must be below 10^{MAX_FX_DIGITS_BEFORE_POINT}")
     return result.quantize(FX_QUANTUM, rounding=ROUND_HALF_UP)
 
 

@@ -107,11 +107,3 @@ async def remove_provider(session: AsyncSession, name: str) -> None:
         raise Conflict(f"provider {name!r} has {used} orders; disable it instead of removing it")
     await session.delete(connection)
     await session.flush()
-
-
-async def set_enabled(session: AsyncSession, name: str, enabled: bool) -> ProviderConnection:
-    """Enable or disable a provider; dispatch skips disabled providers."""
-    connection = await get_provider(session, name)
-    connection.enabled = enabled
-    await session.flush()
-    return connection

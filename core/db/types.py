@@ -17,6 +17,8 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from core.money import AMOUNT_PLACES, FX_PLACES, RATE_PLACES, MoneyError, to_decimal
 
+_INT64_MAX = 2**63 - 1
+
 
 class _ScaledDecimal(TypeDecorator[Decimal]):
     """A Decimal with a fixed number of places: NUMERIC on PostgreSQL, a scaled integer on SQLite."""
@@ -40,7 +42,10 @@ class _ScaledDecimal(TypeDecorator[Decimal]):
         if stored != number:
             raise MoneyError(f"{number} has more than {self.places} decimal places")
         if dialect.name == "sqlite":
-            return int(stored.scaleb(self.places))
+            scaled = int(stored.scaleb(self.places))
+            if abs(scaled) > _INT64_MAX:
+                raise MoneyError(f"{number} is too large to store with {self.places} decimal places")
+            return scaled
         return stored
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:

@@ -60,3 +60,12 @@ def test_fx_rate_must_be_positive() -> None:
         fx_rate("0")
     with pytest.raises(MoneyError):
         fx_rate("-1")
+
+
+def test_bounds_keep_every_value_storable_on_both_databases() -> None:
+    assert to_decimal("999999999999.99999") == Decimal("999999999999.99999")
+    with pytest.raises(MoneyError):
+        to_decimal("1000000000000")
+    assert fx_rate("99999999") == Decimal("99999999.0000000000")
+    with pytest.raises(MoneyError):
+        fx_rate("100000000")
