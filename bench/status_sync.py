@@ -10,7 +10,7 @@ own: `core.orders.status_sync.sync_provider_statuses`, the exact code the `sync_
 Two full syncs are measured, each after making every order due:
 
 1. *in flight*: the provider's clock moved 40 s, so most orders went Pending → In progress;
-2. *finishing*: the clock moved a further hour, so every order ends (85 % Completed, 10 % Partial,
+2. *finishing*: the clock moved a further four hours, so every order ends (85 % Completed, 10 % Partial,
    5 % Canceled): every row changes state and 15 % are refunded through the ledger.
 
 For each: wall time, provider `status` calls (must be ≤ ⌈N/100⌉), orders checked/changed/refunded, and
@@ -46,7 +46,7 @@ from core.connections import service as connections  # noqa: E402
 from core.connections.adapters import AdapterFactory, new_http_client  # noqa: E402
 from core.db.database import Database  # noqa: E402
 from core.db.types import utcnow  # noqa: E402
-from core.orders.domain import OrderState  # noqa: E402
+from core.orders.domain import OrderState, order_charge  # noqa: E402
 from core.orders.models import Order  # noqa: E402
 from core.orders.status_sync import sync_provider_statuses  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -58,7 +58,10 @@ from providers.registry import load_adapters  # noqa: E402
 ADMIN_URL = os.environ.get("PANEL_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 PROVIDER_KEY = "bench-provider-key"
 CUSTOMERS = 100
-QUANTITY = 1000
+# TikTok Views (fake service 16, up to 10M): an order this large runs for hours at the fake provider, so
+# the orders stay in progress however long the first measured sync takes on a slow machine.
+SERVICE = "16"
+QUANTITY = 200_000
 
 
 def _settings(database_url: str, concurrency: int) -> Settings:
@@ -162,7 +165,9 @@ async def _seed(database_url: str, fake_url: str, provider_order_ids: list[int])
             )
         await sync_catalog(db, adapters, provider.id, settings)
         async with db.transaction() as session:
-            [service] = await import_services(session, provider, pricing_config(settings), external_ids=["1"])
+            [service] = await import_services(
+                session, provider, pricing_config(settings), external_ids=[SERVICE]
+            )
             await session.execute(
                 insert(User),
                 [
@@ -177,7 +182,7 @@ async def _seed(database_url: str, fake_url: str, provider_order_ids: list[int])
             )
         async with db.transaction() as session:
             user_ids = [row.id for row in (await session.execute(User.__table__.select())).all()]
-        charge = Decimal("1.17000")  # what 1000 units cost the customer at the imported rate
+        charge = order_charge(service.rate, QUANTITY)
         now = utcnow()
         chunk = 5000
         for start in range(0, len(provider_order_ids), chunk):
@@ -263,7 +268,7 @@ def main() -> None:
                 ids = [
                     fake.control.book.add(
                         {
-                            "service": "1",
+                            "service": SERVICE,
                             "link": f"https://instagram.com/p/bench{i}",
                             "quantity": str(QUANTITY),
                         }
@@ -279,7 +284,7 @@ def main() -> None:
 
             for label, advance in (
                 ("1. in flight (Pending → In progress)", 40.0),
-                ("2. finishing (every order ends; 15% refunded)", 3600.0),
+                ("2. finishing (every order ends; 15% refunded)", 4 * 3600.0),
             ):
                 fake.control.advance(advance)
                 asyncio.run(_make_due(database_url))

@@ -60,8 +60,8 @@ async def settle(session: AsyncSession, order: Order, *, memo: str | None = None
     )
     # A replayed posting was committed together with its `refunded` update, so only a new one adds.
     if posting.created:
+        # Flushed with the rest of the transaction: a status sync settles many orders in one go.
         order.refunded = order.refunded + due
         session.add(OrderEvent(order_id=order.id, kind="refund", detail=f"refunded {due}"))
-        await session.flush()
         return due
     return ZERO

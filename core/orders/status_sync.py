@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from core.connections.adapters import AdapterFactory
 from core.connections.models import ProviderConnection
@@ -28,7 +25,6 @@ from core.errors import DomainError
 from core.money import amount
 from core.orders import refunds, worklist
 from core.orders.domain import ACCEPTED_STATES, TERMINAL_STATES, OrderState, apply_upstream_status
-from core.orders.models import Order, OrderEvent
 from core.settings import Settings
 from providers.base import MAX_BATCH
 from providers.dto import ItemError, OrderStatusInfo
@@ -78,14 +74,23 @@ class SyncReport:
     refunded: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _flag(session: AsyncSession, order: Order, why: str) -> None:
+@dataclass
+class StatusChange:
+    """What applying one provider status did: whether the state moved, and the audit events to record."""
+
+    changed: bool
+    events: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _flag(order: worklist.CheckedOrder, why: str, change: StatusChange) -> StatusChange:
     if not order.status_flagged:
-        session.add(OrderEvent(order_id=order.id, kind="status_flagged", detail=why[:1000]))
+        change.events.append(("status_flagged", why))
     order.status_flagged = True
+    return change
 
 
-async def apply_status(session: AsyncSession, order: Order, info: OrderStatusInfo, now: datetime) -> bool:
-    """Apply one provider status to a locked, accepted order; True when its state changed.
+def apply_status(order: worklist.CheckedOrder, info: OrderStatusInfo, now: datetime) -> StatusChange:
+    """Apply one provider status to an accepted order's snapshot (no I/O).
 
     An order this makes terminal still has to be settled (`refunds.settle`) in the same transaction.
     """
@@ -98,44 +103,19 @@ async def apply_status(session: AsyncSession, order: Order, info: OrderStatusInf
         order.provider_charge = amount(info.charge)
     update = apply_upstream_status(order.state, info.status)
     if update.flagged:
-        _flag(session, order, f"unrecognised provider status {info.raw_status!r}")
-        return False
+        return _flag(order, f"unrecognised provider status {info.raw_status!r}", StatusChange(False))
     new_state = update.new_state
     if new_state is None:
-        return False
+        return StatusChange(False)
     if new_state is OrderState.PARTIAL and info.remains is None:
         # Refunding needs the final remains; settling without them would refund nothing, for good.
-        _flag(session, order, "provider says Partial without remains; waiting for them")
-        return False
+        return _flag(order, "provider says Partial without remains; waiting for them", StatusChange(False))
     old = order.state
     order.state = new_state
-    session.add(
-        OrderEvent(
-            order_id=order.id,
-            kind="status",
-            detail=f"{old.value} → {new_state.value} (provider: {info.raw_status})"[:1000],
-        )
-    )
     if new_state in TERMINAL_STATES:
         order.finished_at = now
         order.next_check_at = None
-    return True
-
-
-# The columns status sync writes. Every checked order gets all of them in one executemany UPDATE:
-# per-row ORM flushes (each with its own set of changed columns) cost a round trip per order.
-_WRITTEN = (
-    "state",
-    "raw_status",
-    "start_count",
-    "remains",
-    "provider_charge",
-    "status_flagged",
-    "last_checked_at",
-    "next_check_at",
-    "last_error",
-    "finished_at",
-)
+    return StatusChange(True, [("status", f"{old.value} → {new_state.value} (provider: {info.raw_status})")])
 
 
 async def _apply_batch(
@@ -145,12 +125,14 @@ async def _apply_batch(
     settings: Settings,
     report: SyncReport,
 ) -> None:
+    """One transaction per batch: lock the rows, apply the answers, write them in one executemany
+    UPDATE, then settle the orders that ended (the ORM is used only for those)."""
     now = utcnow()
-    written: list[Order] = []
-    finished: list[Order] = []
+    written: list[worklist.CheckedOrder] = []
+    events: list[tuple[int, str, str]] = []
+    finished: list[int] = []
     async with db.transaction() as session:
-        orders = await worklist.locked_orders(session, [order_id for order_id, _ in batch])
-        for order in orders:
+        for order in await worklist.lock_for_check(session, [order_id for order_id, _ in batch]):
             if order.state not in ACCEPTED_STATES or order.provider_order_id is None:
                 continue  # settled or resolved since the batch was read
             info = replies.get(order.provider_order_id)
@@ -165,31 +147,24 @@ async def _apply_batch(
                 order.last_error = info.message[:500]
             else:
                 was_flagged = order.status_flagged
-                if await apply_status(session, order, info, now):
+                change = apply_status(order, info, now)
+                events.extend((order.id, kind, detail) for kind, detail in change.events)
+                if change.changed:
                     report.changed += 1
                     if order.state in TERMINAL_STATES:
-                        finished.append(order)
+                        finished.append(order.id)
                 if order.status_flagged and not was_flagged:
                     report.flagged += 1
             written.append(order)
-        if written:
-            rows = [
-                {"id": o.id, "updated_at": now, **{name: getattr(o, name) for name in _WRITTEN}}
-                for o in written
-            ]
-            await session.execute(update(Order), rows)
-            # Stored now, and the bulk UPDATE expired these attributes: put the values back as committed,
-            # so neither a reload nor a second, row-by-row write by the unit of work happens.
-            for order, row in zip(written, rows, strict=True):
-                for name in _WRITTEN:
-                    set_committed_value(order, name, row[name])
+        await worklist.write_checks(session, written, now)
+        await worklist.add_events(session, events, now)
         # Refunds lock customers' rows; taking them in user id order keeps concurrent batches (whose
         # orders belong to overlapping customers) from deadlocking each other.
-        for order in sorted(finished, key=lambda o: (o.user_id, o.id)):
-            refunded = await refunds.settle(session, order)
+        for ended, _service in await worklist.orders_by_user(session, finished):
+            refunded = await refunds.settle(session, ended)
             report.finished += 1
             if refunded:
-                report.refunded.append((order.id, str(refunded)))
+                report.refunded.append((ended.id, str(refunded)))
 
 
 async def sync_provider_statuses(

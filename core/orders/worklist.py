@@ -10,14 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.catalog.models import ProviderService, ServiceRoute
+from core.catalog.models import ProviderService, Service, ServiceRoute
 from core.connections.models import ProviderConnection
 from core.orders.domain import ACCEPTED_STATES, CancelState, OrderState, RefillState
-from core.orders.models import CancelRequest, Order, Refill
+from core.orders.models import CancelRequest, Order, OrderEvent, Refill
 from core.pricing.models import ExchangeRate
 
 
@@ -121,19 +122,94 @@ async def due_status_checks(
     return [(order_id, str(provider_order_id)) for order_id, provider_order_id in rows]
 
 
-async def locked_orders(session: AsyncSession, order_ids: Sequence[int]) -> list[Order]:
-    """Orders by id, locked in id order (a fixed order keeps concurrent lockers from deadlocking)."""
+@dataclass
+class CheckedOrder:
+    """The columns a status check reads and writes, without the ORM's per-object bookkeeping (status
+    sync handles a hundred orders per transaction, most of which only get their check times moved)."""
+
+    id: int
+    user_id: int
+    state: OrderState
+    provider_order_id: str | None
+    created_at: datetime
+    raw_status: str | None
+    start_count: int | None
+    remains: int | None
+    provider_charge: Decimal | None
+    status_flagged: bool
+    last_checked_at: datetime | None
+    next_check_at: datetime | None
+    last_error: str | None
+    finished_at: datetime | None
+
+
+_CHECKED = [getattr(Order, name) for name in CheckedOrder.__dataclass_fields__]
+# Written back by `write_checks`: every column of CheckedOrder a check may change.
+_CHECK_WRITES = (
+    "state",
+    "raw_status",
+    "start_count",
+    "remains",
+    "provider_charge",
+    "status_flagged",
+    "last_checked_at",
+    "next_check_at",
+    "last_error",
+    "finished_at",
+)
+
+
+async def lock_for_check(session: AsyncSession, order_ids: Sequence[int]) -> list[CheckedOrder]:
+    """Orders by id as snapshots, locked in id order (a fixed order keeps lockers from deadlocking)."""
     if not order_ids:
         return []
-    return list(
-        await session.scalars(
-            select(Order)
-            .where(Order.id.in_(list(order_ids)))
-            .order_by(Order.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+    rows = await session.execute(
+        select(*_CHECKED).where(Order.id.in_(list(order_ids))).order_by(Order.id).with_for_update()
     )
+    return [CheckedOrder(*row) for row in rows]
+
+
+async def write_checks(session: AsyncSession, orders: Sequence[CheckedOrder], now: datetime) -> None:
+    """Store checked orders in one executemany UPDATE (same columns for every row)."""
+    if not orders:
+        return
+    table = cast(Table, Order.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("checked_id"))
+        .values(updated_at=now, **{name: bindparam(f"new_{name}") for name in _CHECK_WRITES})
+    )
+    await session.execute(
+        statement,
+        [{"checked_id": o.id, **{f"new_{name}": getattr(o, name) for name in _CHECK_WRITES}} for o in orders],
+    )
+
+
+async def add_events(session: AsyncSession, events: Sequence[tuple[int, str, str]], now: datetime) -> None:
+    """Append (order id, kind, detail) audit events in one statement."""
+    if events:
+        await session.execute(
+            insert(cast(Table, OrderEvent.__table__)),
+            [
+                {"order_id": i, "kind": kind, "detail": detail[:1000], "created_at": now}
+                for i, kind, detail in events
+            ],
+        )
+
+
+async def orders_by_user(session: AsyncSession, order_ids: Sequence[int]) -> list[tuple[Order, Service]]:
+    """Orders (already locked in this transaction) with their services, by user then id, fresh from the
+    rows. Holding the services keeps them in the identity map while the orders are settled."""
+    if not order_ids:
+        return []
+    rows = await session.execute(
+        select(Order, Service)
+        .join(Service, Service.id == Order.service_id)
+        .where(Order.id.in_(list(order_ids)))
+        .order_by(Order.user_id, Order.id)
+        .execution_options(populate_existing=True)
+    )
+    return [(order, service) for order, service in rows]
 
 
 async def claim_refills(
