@@ -70,7 +70,7 @@ class PanelResources(Middleware):
             loop_thread.run_coroutine(self.open())
         except Exception as exc:
             # The worker will not start, so nobody would stop the loop thread AsyncIO just started.
-            loop_thread.stop()
+            loop_thread.stop()  # type: ignore[no-untyped-call]
             set_event_loop_thread(None)
             raise ResourcesError(f"cannot open the worker's resources: {type(exc).__name__}: {exc}") from exc
 

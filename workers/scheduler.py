@@ -18,12 +18,14 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 from dramatiq import Actor
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.connections.models import ProviderConnection
 from core.db.database import Database
@@ -39,6 +41,24 @@ TICK_SECONDS = 1.0
 
 def _holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job fired every `interval`, once per provider of the kind named (or once, for "none")."""
+
+    interval: timedelta
+    fire: Callable[[list[int]], None]
+    providers: Literal["all", "enabled", "none"]
+
+
+async def _provider_ids(session: AsyncSession, which: str) -> list[int]:
+    if which == "none":
+        return []
+    query = select(ProviderConnection.id).order_by(ProviderConnection.id)
+    if which == "enabled":
+        query = query.where(ProviderConnection.enabled.is_(True))
+    return list(await session.scalars(query))
 
 
 class Scheduler:
@@ -59,20 +79,25 @@ class Scheduler:
         self.holder = holder or _holder()
         self.tick_seconds = tick_seconds
         self.lease = timedelta(seconds=lease_seconds or max(15.0, 5 * tick_seconds))
-        self.jobs: dict[str, tuple[timedelta, Callable[[list[int]], None]]] = {
-            "status_sync": (
+        # Status sync follows orders at disabled providers too (they may still end Partial and owe a
+        # refund); catalog and balance checks concern only providers that can take new orders.
+        self.jobs: dict[str, PeriodicJob] = {
+            "status_sync": PeriodicJob(
                 timedelta(seconds=settings.status_sync_seconds),
                 self._per_provider(actors.sync_statuses),
+                "all",
             ),
-            "catalog_sync": (
+            "catalog_sync": PeriodicJob(
                 timedelta(seconds=settings.catalog_sync_seconds),
                 self._per_provider(actors.sync_catalog),
+                "enabled",
             ),
-            "balance_check": (
+            "balance_check": PeriodicJob(
                 timedelta(seconds=settings.balance_check_seconds),
                 self._per_provider(actors.check_balance),
+                "enabled",
             ),
-            "sweep": (timedelta(seconds=settings.sweep_seconds), self._once(actors.sweep)),
+            "sweep": PeriodicJob(timedelta(seconds=settings.sweep_seconds), self._once(actors.sweep), "none"),
         }
         self.is_leader = False
 
@@ -101,19 +126,12 @@ class Scheduler:
         if not leader:
             return []
         fired = []
-        for name, (interval, fire) in self.jobs.items():
+        for name, job in self.jobs.items():
             try:
                 async with self.db.transaction() as session:
-                    if not await leases.take_turn(session, f"periodic:{name}", self.holder, interval):
+                    if not await leases.take_turn(session, f"periodic:{name}", self.holder, job.interval):
                         continue
-                    providers = list(
-                        await session.scalars(
-                            select(ProviderConnection.id)
-                            .where(ProviderConnection.enabled.is_(True))
-                            .order_by(ProviderConnection.id)
-                        )
-                    )
-                    fire(providers)
+                    job.fire(await _provider_ids(session, job.providers))
             except Exception as exc:  # broker or database down: the turn rolls back and is retried
                 log.warning("scheduler_fire_failed", job=name, error=f"{type(exc).__name__}: {exc}")
                 continue

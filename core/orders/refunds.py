@@ -9,6 +9,7 @@ is refunded at most once; `Order.refunded` changes in the same transaction.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +18,7 @@ from core.catalog.models import Service
 from core.errors import Conflict
 from core.ledger import service as ledger
 from core.money import ZERO
-from core.orders.domain import TERMINAL_STATES, billable_units, refund_for_final_state
+from core.orders.domain import TERMINAL_STATES, OrderState, billable_units, refund_for_final_state
 from core.orders.models import Order, OrderEvent
 
 
@@ -26,17 +27,27 @@ def refund_key(order_id: int) -> str:
     return f"order:{order_id}:refund"
 
 
-async def order_units(session: AsyncSession, order: Order) -> int:
-    """Billable units of an order (1 for a package, quantity × runs for drip-feed)."""
-    service = await session.get(Service, order.service_id)
-    package = is_package(service.type) if service is not None else False
-    return billable_units(quantity=order.quantity, runs=order.runs, is_package=package)
+class Settleable(Protocol):
+    """What the refund rule reads from an order (an ORM `Order` or a status-sync snapshot)."""
+
+    state: OrderState
+    charge: Decimal
+    refunded: Decimal
+    quantity: int
+    runs: int | None
+    remains: int | None
 
 
-async def amount_owed(session: AsyncSession, order: Order) -> Decimal:
-    """The total refund a terminal order is owed."""
-    units = await order_units(session, order)
-    return refund_for_final_state(order.state, order.charge, units, order.remains)
+def refund_due(order: Settleable, *, package: bool) -> Decimal:
+    """What a terminal order is still owed: its refund by the rules, less what was refunded already."""
+    units = billable_units(quantity=order.quantity, runs=order.runs, is_package=package)
+    owed = refund_for_final_state(order.state, order.charge, units, order.remains)
+    return owed - order.refunded if owed > order.refunded else ZERO
+
+
+async def _is_package(session: AsyncSession, service_id: int) -> bool:
+    service = await session.get(Service, service_id)
+    return is_package(service.type) if service is not None else False
 
 
 async def settle(session: AsyncSession, order: Order, *, memo: str | None = None) -> Decimal:
@@ -46,10 +57,9 @@ async def settle(session: AsyncSession, order: Order, *, memo: str | None = None
     """
     if order.state not in TERMINAL_STATES:
         raise Conflict(f"order {order.id} is {order.state.value}, not finished; nothing to settle")
-    owed = await amount_owed(session, order)
-    if owed <= order.refunded:
+    due = refund_due(order, package=await _is_package(session, order.service_id))
+    if due <= ZERO:
         return ZERO
-    due = owed - order.refunded
     posting = await ledger.refund(
         session,
         order.user_id,

@@ -130,7 +130,7 @@ async def _apply_batch(
     now = utcnow()
     written: list[worklist.CheckedOrder] = []
     events: list[tuple[int, str, str]] = []
-    finished: list[int] = []
+    finished: list[worklist.CheckedOrder] = []
     async with db.transaction() as session:
         for order in await worklist.lock_for_check(session, [order_id for order_id, _ in batch]):
             if order.state not in ACCEPTED_STATES or order.provider_order_id is None:
@@ -152,17 +152,20 @@ async def _apply_batch(
                 if change.changed:
                     report.changed += 1
                     if order.state in TERMINAL_STATES:
-                        finished.append(order.id)
+                        finished.append(order)
                 if order.status_flagged and not was_flagged:
                     report.flagged += 1
             written.append(order)
         await worklist.write_checks(session, written, now)
         await worklist.add_events(session, events, now)
+        report.finished += len(finished)
+        # Most finished orders are owed nothing (Completed); only the others need the ledger.
+        packages = await worklist.package_service_ids(session, {o.service_id for o in finished})
+        owed = [o.id for o in finished if refunds.refund_due(o, package=o.service_id in packages) > 0]
         # Refunds lock customers' rows; taking them in user id order keeps concurrent batches (whose
         # orders belong to overlapping customers) from deadlocking each other.
-        for ended, _service in await worklist.orders_by_user(session, finished):
+        for ended, _service in await worklist.orders_by_user(session, owed):
             refunded = await refunds.settle(session, ended)
-            report.finished += 1
             if refunded:
                 report.refunded.append((ended.id, str(refunded)))
 
@@ -181,7 +184,7 @@ async def sync_provider_statuses(
     moment = now or utcnow()
     async with db.transaction() as session:
         connection = await session.get(ProviderConnection, provider_id)
-    if connection is None or not connection.enabled:
+    if connection is None:  # a disabled provider's orders are still followed to their end
         return report
     try:
         adapter = adapters.for_connection(connection)

@@ -6,7 +6,7 @@ row exactly one of them wins; the loser sees zero rows and returns early.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +15,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.catalog.domain import is_package
 from core.catalog.models import ProviderService, Service, ServiceRoute
 from core.connections.models import ProviderConnection
 from core.orders.domain import ACCEPTED_STATES, CancelState, OrderState, RefillState
@@ -129,7 +130,12 @@ class CheckedOrder:
 
     id: int
     user_id: int
+    service_id: int
     state: OrderState
+    charge: Decimal
+    refunded: Decimal
+    quantity: int
+    runs: int | None
     provider_order_id: str | None
     created_at: datetime
     raw_status: str | None
@@ -195,6 +201,15 @@ async def add_events(session: AsyncSession, events: Sequence[tuple[int, str, str
                 for i, kind, detail in events
             ],
         )
+
+
+async def package_service_ids(session: AsyncSession, service_ids: Iterable[int]) -> set[int]:
+    """Which of these services are packages (charged per package, not per 1000)."""
+    ids = set(service_ids)
+    if not ids:
+        return set()
+    rows = await session.execute(select(Service.id, Service.type).where(Service.id.in_(ids)))
+    return {service_id for service_id, service_type in rows if is_package(service_type)}
 
 
 async def orders_by_user(session: AsyncSession, order_ids: Sequence[int]) -> list[tuple[Order, Service]]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import update
+
 from core.connections.adapters import AdapterFactory
+from core.connections.models import ProviderConnection
 from core.db.database import Database
 from core.db.types import utcnow
 from core.scheduling import service as leases
@@ -75,6 +78,11 @@ async def test_only_the_leader_fires_and_each_job_once_per_interval(
     fake: FakeProviderHandle,
 ) -> None:
     await add_provider(db, registry, adapters, settings, name="alpha", url=fake.url)
+    await add_provider(db, registry, adapters, settings, name="retired", url=fake.url)
+    async with db.transaction() as session:
+        await session.execute(
+            update(ProviderConnection).where(ProviderConnection.name == "retired").values(enabled=False)
+        )
     runtime = WorkerRuntime(settings.model_copy(update={"database_url": db.url}), registry=registry)
     try:
         leader = Scheduler(db, runtime.actors, settings, holder="leader")
@@ -87,7 +95,9 @@ async def test_only_the_leader_fires_and_each_job_once_per_interval(
         queues = {
             name: runtime.broker.queues[name].qsize() for name in ("paneltest.sync", "paneltest.maintenance")
         }
-        assert queues == {"paneltest.sync": 2, "paneltest.maintenance": 2}  # status+catalog; balance+sweep
+        # Status sync for both providers (a disabled one's orders are still followed), catalog sync and
+        # the balance check for the enabled one only, and one sweep.
+        assert queues == {"paneltest.sync": 3, "paneltest.maintenance": 2}
 
         await leader.resign()
         assert sorted(await follower.tick()) == []  # the schedule continues: nothing is due yet

@@ -283,3 +283,24 @@ def test_check_spacing_grows_with_order_age() -> None:
         timedelta(days=30),
     ]
     assert [next_check_delay(age, base).total_seconds() for age in ages] == [60, 120, 300, 900, 3600]
+
+
+async def test_orders_at_a_disabled_provider_are_still_followed(
+    db: Database,
+    registry: AdapterRegistry,
+    adapters: AdapterFactory,
+    settings: Settings,
+    fake: FakeProviderHandle,
+) -> None:
+    provider, _, [order] = await _placed_orders(db, registry, adapters, settings, fake)
+    async with db.transaction() as session:
+        await session.execute(
+            update(ProviderConnection).where(ProviderConnection.id == provider.id).values(enabled=False)
+        )
+    fake.control.force_order(order.provider_order_id or "", status="Canceled")
+
+    await sync_provider_statuses(db, adapters, provider.id, settings)
+
+    stored = await reload(db, order.id)
+    assert stored.state is OrderState.CANCELED
+    assert stored.refunded == stored.charge
