@@ -7,10 +7,12 @@ PostgreSQL database holds the same N orders as accepted (`pending`) panel orders
 customers. The sync runs in a child process — the "worker" — so its CPU time and peak memory are its
 own: `core.orders.status_sync.sync_provider_statuses`, the exact code the `sync_statuses` actor runs.
 
-Two full syncs are measured, each after making every order due:
+Three full syncs are measured, each after making every order due:
 
-1. *in flight*: the provider's clock moved 40 s, so most orders went Pending → In progress;
-2. *finishing*: the clock moved a further four hours, so every order ends (85 % Completed, 10 % Partial,
+1. *in flight*: the provider's clock moved 40 s, so most orders went Pending → In progress (and the 5 %
+   the provider cancels while pending are refunded);
+2. *steady*: a minute later; orders are still in progress, only their remains move — the common case;
+3. *finishing*: the clock moved a further four hours, so every order ends (85 % Completed, 10 % Partial,
    5 % Canceled): every row changes state and 15 % are refunded through the ledger.
 
 For each: wall time, provider `status` calls (must be ≤ ⌈N/100⌉), orders checked/changed/refunded, and
@@ -284,7 +286,8 @@ def main() -> None:
 
             for label, advance in (
                 ("1. in flight (Pending → In progress)", 40.0),
-                ("2. finishing (every order ends; 15% refunded)", 4 * 3600.0),
+                ("2. steady (still in progress: remains move, no state changes)", 60.0),
+                ("3. finishing (every order ends; 15% refunded)", 4 * 3600.0),
             ):
                 fake.control.advance(advance)
                 asyncio.run(_make_due(database_url))

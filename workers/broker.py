@@ -9,6 +9,7 @@ the loop exists before the resources open and is still running when they close.
 
 from __future__ import annotations
 
+import redis
 from dramatiq import Broker
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.brokers.redis import RedisBroker
@@ -18,6 +19,7 @@ from dramatiq.middleware import AsyncIO, Middleware, default_middleware
 # A worker that stopped heartbeating this long ago is presumed dead; Redis hands its unacknowledged
 # messages to others. The sweep covers the same case from the database side.
 REDIS_HEARTBEAT_TIMEOUT_MS = 30_000
+REDIS_SOCKET_TIMEOUT = 5.0
 
 
 class BrokerConfigError(ValueError):
@@ -45,8 +47,13 @@ def build_broker(
     middleware.extend(extra_middleware or [])
     kind = broker_kind(url)
     if kind == "redis":
+        # Bounded socket timeouts: a blackholed Redis must fail a send quickly (the sweep re-derives the
+        # job) instead of hanging the API request that committed it.
+        client = redis.Redis.from_url(
+            url or "", socket_connect_timeout=REDIS_SOCKET_TIMEOUT, socket_timeout=REDIS_SOCKET_TIMEOUT
+        )
         return RedisBroker(  # type: ignore[no-untyped-call]
-            url=url,
+            client=client,
             namespace=namespace,
             middleware=middleware,
             heartbeat_timeout=REDIS_HEARTBEAT_TIMEOUT_MS,
