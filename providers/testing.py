@@ -79,9 +79,9 @@ class AdapterContract:
 
     # -- helpers -------------------------------------------------------------------------------------
 
-    async def service(self, adapter: ProviderAdapter, *, refill: bool = False, cancel: bool = False) -> (
-        ProviderServiceInfo
-    ):
+    async def service(
+        self, adapter: ProviderAdapter, *, refill: bool = False, cancel: bool = False
+    ) -> ProviderServiceInfo:
         """A Default-type service with the wanted flags (or the one named by the class attributes)."""
         services = await adapter.services()
         wanted = self.refill_service_id if refill else self.cancel_service_id if cancel else None
@@ -89,8 +89,11 @@ class AdapterContract:
         for s in services:
             if wanted is not None and s.external_id == wanted:
                 return s
-            if wanted is None and s.type == ServiceType.DEFAULT.value and s.refill >= refill and (
-                s.cancel >= cancel
+            if (
+                wanted is None
+                and s.type == ServiceType.DEFAULT.value
+                and s.refill >= refill
+                and (s.cancel >= cancel)
             ):
                 return s
         raise AssertionError(f"the catalog has no Default service with refill={refill} cancel={cancel}")

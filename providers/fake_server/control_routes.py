@@ -1,15 +1,15 @@
 """`/_control/*`: steering a fake provider that runs in another process, over HTTP with JSON.
 
-    GET  /_control/stats                 counters (add calls and orders per link, requests per action)
-    GET  /_control/faults                the current fault switches
-    POST /_control/faults                replace them: a JSON `Faults` object (`{}` clears)
-    POST /_control/reset                 no orders, starting catalog and balance, no faults
-    GET  /_control/orders                the order ids in the book
-    POST /_control/orders/{id}           pin status/remains/start_count/charge: {"status": "Partial", ...}
-    POST /_control/services/{id}         set a service's rate: {"rate": "1.25"}
-    DELETE /_control/services/{id}       remove a service from the catalog
-    POST /_control/advance               move the clock: {"seconds": 3600}
-    POST /_control/balance               set the balance: {"balance": "0"}
+GET  /_control/stats                 counters (add calls and orders per link, requests per action)
+GET  /_control/faults                the current fault switches
+POST /_control/faults                replace them: a JSON `Faults` object (`{}` clears)
+POST /_control/reset                 no orders, starting catalog and balance, no faults
+GET  /_control/orders                the order ids in the book
+POST /_control/orders/{id}           pin status/remains/start_count/charge: {"status": "Partial", ...}
+POST /_control/services/{id}         set a service's rate: {"rate": "1.25"}
+DELETE /_control/services/{id}       remove a service from the catalog
+POST /_control/advance               move the clock: {"seconds": 3600}
+POST /_control/balance               set the balance: {"balance": "0"}
 """
 
 from __future__ import annotations

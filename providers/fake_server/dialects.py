@@ -67,7 +67,9 @@ def multi_status(dialect: Dialect, results: Sequence[tuple[str, StatusView | str
     """PP: an object keyed by id with `{"error": ...}` slots. Seed: a list of `{"order", "status"}`."""
     if dialect is Dialect.SEED:
         return [
-            {"order": _number(i), "status": r.status} if isinstance(r, StatusView) else {"order": _number(i), "error": r}
+            {"order": _number(i), "status": r.status}
+            if isinstance(r, StatusView)
+            else {"order": _number(i), "error": r}
             for i, r in results
         ]
     return {i: status(r) if isinstance(r, StatusView) else {"error": r} for i, r in results}
@@ -80,9 +82,7 @@ def refill(dialect: Dialect, refill_id: int) -> dict[str, Any]:
 
 def multi_refill(results: Sequence[tuple[str, int | str]]) -> list[dict[str, Any]]:
     """Multi refill (both dialects): `{"order", "refill": id | {"error": ...}}` per order."""
-    return [
-        {"order": _number(i), "refill": r if isinstance(r, int) else {"error": r}} for i, r in results
-    ]
+    return [{"order": _number(i), "refill": r if isinstance(r, int) else {"error": r}} for i, r in results]
 
 
 def refill_status(view: RefillView) -> dict[str, Any]:

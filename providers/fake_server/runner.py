@@ -139,7 +139,9 @@ def fake_provider_in_thread(
     try:
         while not server.started:
             if not thread.is_alive():
-                raise RuntimeError("fake provider stopped during startup") from (failure[0] if failure else None)
+                raise RuntimeError("fake provider stopped during startup") from (
+                    failure[0] if failure else None
+                )
             threading.Event().wait(0.01)
         yield _handle(sock, control)
     finally:

@@ -122,8 +122,10 @@ class SmmV2Adapter(ProviderAdapter):
         )
         if self.settings.fill_partial_remains:
             for order_id, info in list(result.items()):
-                if isinstance(info, OrderStatusInfo) and info.status is UpstreamStatus.PARTIAL and (
-                    info.remains is None
+                if (
+                    isinstance(info, OrderStatusInfo)
+                    and info.status is UpstreamStatus.PARTIAL
+                    and (info.remains is None)
                 ):
                     detailed = await self._single_status(order_id)
                     # Keep the batch answer if the single one is worse (an error, or no remains either).
@@ -145,7 +147,9 @@ class SmmV2Adapter(ProviderAdapter):
             return await self._one_by_one(ids, self._single_refill_status)
         reply = await self._wire.call("refill_status", {"refills": ",".join(ids)}, safe=True)
         errors = self._item_errors(reply, ids)
-        return {**errors} if errors is not None else self._parse_batch(reply, ids, replies.read_refill_statuses)
+        return (
+            {**errors} if errors is not None else self._parse_batch(reply, ids, replies.read_refill_statuses)
+        )
 
     async def cancel_batch(self, ids: Sequence[str]) -> dict[str, CancelInfo | ItemError]:
         """Cancel one chunk: PP `orders=` (array reply) or legacy one `order=` request per id."""
@@ -203,7 +207,11 @@ class SmmV2Adapter(ProviderAdapter):
         message = self._wire.top_error(reply)
         if message is None:
             return None
-        if says_try_later(message) or reply.http_status >= 500 or classify_rejection(message) in _ACCOUNT_LEVEL:
+        if (
+            says_try_later(message)
+            or reply.http_status >= 500
+            or classify_rejection(message) in _ACCOUNT_LEVEL
+        ):
             raise self._wire.error_for(reply, message, safe=True)
         return {i: ItemError(message) for i in ids}
 

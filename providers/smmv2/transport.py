@@ -137,7 +137,9 @@ class Transport:
             async with asyncio.timeout(self._timeout):
                 response = await self._http.request(self._method, self._url, **kwargs)
         except _NOT_SENT as exc:
-            raise ProviderUnavailable(self._say(action, f"could not connect ({type(exc).__name__})")) from None
+            raise ProviderUnavailable(
+                self._say(action, f"could not connect ({type(exc).__name__})")
+            ) from None
         except (httpx.TransportError, TimeoutError) as exc:
             # The trace says whether request bytes could have left; without trace events (a custom or
             # mock transport) we cannot tell, so assume they did.
@@ -153,7 +155,9 @@ class Transport:
         if 300 <= status < 400:
             # Nothing was processed at the configured URL; the operator must configure the final one.
             location = httpx.URL(response.headers.get("location", "")).copy_with(query=None)
-            raise ProviderUnavailable(self._say(action, f"HTTP {status} redirect to {location}; not followed"))
+            raise ProviderUnavailable(
+                self._say(action, f"HTTP {status} redirect to {location}; not followed")
+            )
         if status == 429:
             raise ProviderUnavailable(self._say(action, "HTTP 429 too many requests"))
         text = response.text.lstrip("\ufeff").strip()

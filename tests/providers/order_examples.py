@@ -23,22 +23,39 @@ def valid_order(service: ProviderServiceInfo) -> OrderRequest:
         "SEO": OrderRequest(service.external_id, link=link, quantity=quantity, keywords="smm\npanel"),
         "Mentions": OrderRequest(service.external_id, link=link, quantity=quantity, usernames="a\nb"),
         "Mentions with Hashtags": OrderRequest(
-            service.external_id, link=link, quantity=quantity, usernames="test, testing", hashtags="#goodphoto"
+            service.external_id,
+            link=link,
+            quantity=quantity,
+            usernames="test, testing",
+            hashtags="#goodphoto",
         ),
         "Mentions Hashtag": OrderRequest(service.external_id, link=link, quantity=quantity, hashtag="test"),
-        "Mentions User Followers": OrderRequest(service.external_id, link=link, quantity=quantity, username="u"),
+        "Mentions User Followers": OrderRequest(
+            service.external_id, link=link, quantity=quantity, username="u"
+        ),
         "Mentions Media Likers": OrderRequest(
             service.external_id, link=link, quantity=quantity, media="http://example.com/p/Ds2kfEr24Dr"
         ),
         "Comment Likes": OrderRequest(service.external_id, link=link, quantity=quantity, username="owner"),
         "Poll": OrderRequest(service.external_id, link=link, quantity=quantity, answer_number="7"),
-        "Invites from Groups": OrderRequest(service.external_id, link=link, quantity=quantity, groups="g1\ng2"),
+        "Invites from Groups": OrderRequest(
+            service.external_id, link=link, quantity=quantity, groups="g1\ng2"
+        ),
         "Subscriptions": OrderRequest(
-            service.external_id, username=link.rsplit("/", 1)[-1], min=service.min, max=service.min, delay=30,
+            service.external_id,
+            username=link.rsplit("/", 1)[-1],
+            min=service.min,
+            max=service.min,
+            delay=30,
             expiry="11/11/2030",
         ),
         "Web Traffic": OrderRequest(
-            service.external_id, link=link, quantity=quantity, country="US", device="5", type_of_traffic="1",
+            service.external_id,
+            link=link,
+            quantity=quantity,
+            country="US",
+            device="5",
+            type_of_traffic="1",
             google_keyword="smm panel",
         ),
     }

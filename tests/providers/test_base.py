@@ -31,8 +31,9 @@ class Recording(ProviderAdapter):
     """Records the chunks it is asked about."""
 
     key: ClassVar[str] = "recording"
-    capabilities: ClassVar[Capabilities] = Capabilities(refill=False, cancel=False, dripfeed=False,
-                                                        status_batch_size=3)
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        refill=False, cancel=False, dripfeed=False, status_batch_size=3
+    )
     Settings: ClassVar[type[msgspec.Struct]] = Settings
 
     def __init__(self, **kwargs: object) -> None:
@@ -54,8 +55,9 @@ class Recording(ProviderAdapter):
 
 
 def recording(http: httpx.AsyncClient, settings: object = None) -> Recording:
-    return Recording(base_url="https://p.example/api/v2", api_key="base-secret", http=http, timeout=3,
-                     settings=settings)
+    return Recording(
+        base_url="https://p.example/api/v2", api_key="base-secret", http=http, timeout=3, settings=settings
+    )
 
 
 async def test_batches_are_deduplicated_and_chunked(http: httpx.AsyncClient) -> None:
@@ -91,8 +93,15 @@ def test_settings_validation(http: httpx.AsyncClient) -> None:
 
 @pytest.mark.parametrize(
     "settings",
-    [{"method": "PUT"}, {"status_batch_size": 101}, {"status_batch_size": 0}, {"key_param": "bad name"},
-     {"cancel_form": "single"}, {"extra_add_params": {"is_test": 1}}, {"multi": "yes"}],
+    [
+        {"method": "PUT"},
+        {"status_batch_size": 101},
+        {"status_batch_size": 0},
+        {"key_param": "bad name"},
+        {"cancel_form": "single"},
+        {"extra_add_params": {"is_test": 1}},
+        {"multi": "yes"},
+    ],
 )
 def test_smmv2_settings_are_strict(settings: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="invalid settings for adapter 'smmv2'"):
@@ -101,8 +110,14 @@ def test_smmv2_settings_are_strict(settings: dict[str, object]) -> None:
 
 def test_smmv2_settings_defaults_are_perfect_panel() -> None:
     assert SmmV2Adapter.validate_settings(None) == SmmV2Settings(
-        method="POST", body="form", key_param="key", order_param="order", link_param="link",
-        cancel_form="orders", multi=True, status_batch_size=MAX_BATCH,
+        method="POST",
+        body="form",
+        key_param="key",
+        order_param="order",
+        link_param="link",
+        cancel_form="orders",
+        multi=True,
+        status_batch_size=MAX_BATCH,
     )
 
 

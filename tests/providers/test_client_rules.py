@@ -31,11 +31,16 @@ ORDER = OrderRequest("1", link="http://example.com/test", quantity=100)
 
 async def test_list_parameters_are_form_encoded_with_their_newlines() -> None:
     adapter, wire = replay(b'{"order": 1}')
-    await adapter.add_order(OrderRequest("2", link="http://example.com/test", comments="good pic\ngreat photo\n:)\n;)"))
-    assert wire.requests[0].content == (
-        f"key={KEY}&action=add&service=2&link=http%3A%2F%2Fexample.com%2Ftest"
-        "&comments=good+pic%0Agreat+photo%0A%3A%29%0A%3B%29"
-    ).encode()
+    await adapter.add_order(
+        OrderRequest("2", link="http://example.com/test", comments="good pic\ngreat photo\n:)\n;)")
+    )
+    assert (
+        wire.requests[0].content
+        == (
+            f"key={KEY}&action=add&service=2&link=http%3A%2F%2Fexample.com%2Ftest"
+            "&comments=good+pic%0Agreat+photo%0A%3A%29%0A%3B%29"
+        ).encode()
+    )
 
 
 @pytest.mark.parametrize("status", [301, 302, 307, 308])
@@ -64,7 +69,9 @@ async def _dripping_server(chunks: int, every: float) -> tuple[asyncio.Server, s
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % chunks)
+        writer.write(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % chunks
+        )
         try:
             for _ in range(chunks):
                 writer.write(b" ")
@@ -117,7 +124,9 @@ async def test_falsy_error_next_to_a_payload_is_not_a_failure(error: bytes) -> N
 
 
 NOT_JSON = [
-    Scripted(b"<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>", 502, "text/html"),
+    Scripted(
+        b"<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>", 502, "text/html"
+    ),
     Scripted(b"", 200),
     Scripted(b'{"1": {"charge": "0.27819", "start_count": "35', 200),
     Scripted(b"Fatal error: Allowed memory size exhausted", 200, "text/plain"),
@@ -155,7 +164,10 @@ async def test_try_later_errors_are_unavailable() -> None:
 
 async def test_top_level_id_error_in_a_batch_marks_every_id() -> None:
     adapter, _ = replay(b'{"error": "Incorrect order ID"}')
-    assert await adapter.statuses(["1", "2"]) == {"1": ItemError("Incorrect order ID"), "2": ItemError("Incorrect order ID")}
+    assert await adapter.statuses(["1", "2"]) == {
+        "1": ItemError("Incorrect order ID"),
+        "2": ItemError("Incorrect order ID"),
+    }
 
 
 async def test_top_level_account_error_in_a_batch_raises() -> None:
@@ -185,7 +197,9 @@ async def test_a_provider_echoing_the_key_does_not_leak_it() -> None:
         ('"charge": "n/a", "start_count": "3572.0", "remains": "-5"', None, 3572, -5),
     ],
 )
-async def test_numbers_in_any_form(fields: str, charge: Decimal | None, start_count: int | None, remains: int | None) -> None:
+async def test_numbers_in_any_form(
+    fields: str, charge: Decimal | None, start_count: int | None, remains: int | None
+) -> None:
     adapter, _ = replay(f'{{"1": {{"status": "Partial", {fields}, "currency": "USD"}}}}'.encode())
     info = (await adapter.statuses(["1"]))["1"]
     assert info == OrderStatusInfo(UpstreamStatus.PARTIAL, "Partial", charge, start_count, remains, "USD")
@@ -207,7 +221,9 @@ async def test_ids_are_opaque_strings() -> None:
 
 
 async def test_list_multi_status_is_matched_by_string_id() -> None:
-    adapter, _ = replay(b'[{"order": 1, "status": "Completed"}, {"order": "2", "status": "Pending"}, {"order": 3}]')
+    adapter, _ = replay(
+        b'[{"order": 1, "status": "Completed"}, {"order": "2", "status": "Pending"}, {"order": 3}]'
+    )
     result = await adapter.statuses(["1", "2", "3"])
     assert {k: type(v).__name__ for k, v in result.items()} == {
         "1": "OrderStatusInfo",
@@ -271,13 +287,24 @@ async def test_one_unreadable_service_does_not_lose_the_catalog() -> None:
 
 
 async def test_cancel_pp_batch_form() -> None:
-    adapter, wire = replay(b'[{"order": 9, "cancel": {"error": "Incorrect order ID"}}, {"order": 2, "cancel": 1}]')
-    assert await adapter.cancel(["9", "2"]) == {"9": ItemError("Incorrect order ID"), "2": CancelInfo(True, None)}
-    assert dict(parse_qsl(wire.requests[0].content.decode())) == {"key": KEY, "action": "cancel", "orders": "9,2"}
+    adapter, wire = replay(
+        b'[{"order": 9, "cancel": {"error": "Incorrect order ID"}}, {"order": 2, "cancel": 1}]'
+    )
+    assert await adapter.cancel(["9", "2"]) == {
+        "9": ItemError("Incorrect order ID"),
+        "2": CancelInfo(True, None),
+    }
+    assert dict(parse_qsl(wire.requests[0].content.decode())) == {
+        "key": KEY,
+        "action": "cancel",
+        "orders": "9,2",
+    }
 
 
 async def test_a_single_order_shape_in_answer_to_orders_is_understood() -> None:
-    adapter, _ = replay(b'{"charge": "0.5", "start_count": "10", "status": "Completed", "remains": "0", "currency": "EUR"}')
+    adapter, _ = replay(
+        b'{"charge": "0.5", "start_count": "10", "status": "Completed", "remains": "0", "currency": "EUR"}'
+    )
     assert await adapter.statuses(["5"]) == {
         "5": OrderStatusInfo(UpstreamStatus.COMPLETED, "Completed", Decimal("0.5"), 10, 0, "EUR")
     }

@@ -31,8 +31,10 @@ from providers.errors import (
         ("Invalid URL", RejectReason.BAD_LINK),
         ("Active order with this link exists", RejectReason.ACTIVE_ORDER_EXISTS),
         ("neworder.error.link_duplicate", RejectReason.ACTIVE_ORDER_EXISTS),
-        ("You have active order with this link. Please wait until order being completed.",
-         RejectReason.ACTIVE_ORDER_EXISTS),
+        (
+            "You have active order with this link. Please wait until order being completed.",
+            RejectReason.ACTIVE_ORDER_EXISTS,
+        ),
         ("Quantity less than minimal 200", RejectReason.QUANTITY_OUT_OF_RANGE),
         ("Quantity more than maximum 1000", RejectReason.QUANTITY_OUT_OF_RANGE),
         ("Incorrect API key", RejectReason.BAD_KEY),
@@ -50,8 +52,12 @@ def test_classify_rejection(message: str, reason: RejectReason) -> None:
 
 @pytest.mark.parametrize(
     ("message", "later"),
-    [("Too many requests", True), ("Please try again later", True), ("Site under maintenance", True),
-     ("Bad link", False)],
+    [
+        ("Too many requests", True),
+        ("Please try again later", True),
+        ("Site under maintenance", True),
+        ("Bad link", False),
+    ],
 )
 def test_says_try_later(message: str, later: bool) -> None:
     assert says_try_later(message) is later

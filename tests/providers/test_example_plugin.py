@@ -12,7 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "panel-provider-example"
-PROBE = "import panel_provider_example, pathlib; print(pathlib.Path(panel_provider_example.__file__).resolve())"
+PROBE = (
+    "import panel_provider_example, pathlib; print(pathlib.Path(panel_provider_example.__file__).resolve())"
+)
 
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
@@ -26,8 +28,18 @@ def _installed_from_this_tree() -> bool:
 
 
 def _pip_install(*extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-               *extra, "--editable", str(EXAMPLE)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        *extra,
+        "--editable",
+        str(EXAMPLE),
+    ]
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
 
 
@@ -78,7 +90,10 @@ def test_the_example_obeys_allow_and_deny_lists() -> None:
 def test_the_example_passes_the_contract_suite_in_its_own_test_run() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE / "tests")],
-        capture_output=True, text=True, cwd=EXAMPLE, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=EXAMPLE,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert " passed" in done.stdout

@@ -26,7 +26,9 @@ from tests.providers.conftest import FAKE_KEY
 WIRES: list[dict[str, Any]] = [{}, {"method": "GET"}, {"body": "json"}]
 
 
-def make(fake: FakeProviderHandle, http: httpx.AsyncClient, settings: dict[str, Any], timeout: float = 5) -> SmmV2Adapter:
+def make(
+    fake: FakeProviderHandle, http: httpx.AsyncClient, settings: dict[str, Any], timeout: float = 5
+) -> SmmV2Adapter:
     return SmmV2Adapter(base_url=fake.url, api_key=FAKE_KEY, http=http, timeout=timeout, settings=settings)
 
 
@@ -52,7 +54,9 @@ def refused_url() -> Iterator[str]:
 
 
 @pytest.mark.parametrize("settings", WIRES)
-async def test_connection_refused_is_unavailable(refused_url: str, http: httpx.AsyncClient, settings: dict[str, Any]) -> None:
+async def test_connection_refused_is_unavailable(
+    refused_url: str, http: httpx.AsyncClient, settings: dict[str, Any]
+) -> None:
     adapter = SmmV2Adapter(base_url=refused_url, api_key=FAKE_KEY, http=http, timeout=5, settings=settings)
     for call in (adapter.balance, lambda: adapter.add_order(order("https://x/refused"))):
         with pytest.raises(ProviderUnavailable) as caught:
@@ -95,7 +99,9 @@ async def test_not_enough_funds_with_http_200_is_rejected(
     assert (await adapter.balance()).balance > 0  # only `add` was told to fail
 
 
-async def test_an_empty_balance_is_rejected_the_same_way(fake: FakeProviderHandle, http: httpx.AsyncClient) -> None:
+async def test_an_empty_balance_is_rejected_the_same_way(
+    fake: FakeProviderHandle, http: httpx.AsyncClient
+) -> None:
     fake.control.set_balance("0.01")
     with pytest.raises(ProviderRejected) as caught:
         await make(fake, http, {}).add_order(order("https://x/poor"))
@@ -129,14 +135,18 @@ async def test_server_garbage_is_unavailable_on_reads_and_unknown_on_add(
         await adapter.add_order(order(f"https://x/{switch}"))
 
 
-async def test_garbage_after_the_order_was_taken_is_still_unknown(fake: FakeProviderHandle, http: httpx.AsyncClient) -> None:
+async def test_garbage_after_the_order_was_taken_is_still_unknown(
+    fake: FakeProviderHandle, http: httpx.AsyncClient
+) -> None:
     fake.control.set_faults(malformed_json=True, after_processing=True, actions=["add"])
     with pytest.raises(OutcomeUnknown):
         await make(fake, http, {}).add_order(order("https://x/taken"))
     assert fake.control.orders_for("https://x/taken") == 1
 
 
-async def test_ids_dropped_from_multi_status_are_absent(fake: FakeProviderHandle, http: httpx.AsyncClient) -> None:
+async def test_ids_dropped_from_multi_status_are_absent(
+    fake: FakeProviderHandle, http: httpx.AsyncClient
+) -> None:
     adapter = make(fake, http, {})
     ids = [(await adapter.add_order(order(f"https://x/drop/{i}"))).provider_order_id for i in range(3)]
     fake.control.set_faults(drop_ids=[ids[1]])
@@ -145,7 +155,9 @@ async def test_ids_dropped_from_multi_status_are_absent(fake: FakeProviderHandle
     assert all(isinstance(v, OrderStatusInfo) for v in result.values())
 
 
-async def test_a_fault_limited_by_times_clears_itself(fake: FakeProviderHandle, http: httpx.AsyncClient) -> None:
+async def test_a_fault_limited_by_times_clears_itself(
+    fake: FakeProviderHandle, http: httpx.AsyncClient
+) -> None:
     fake.control.set_faults(http_500=True, times=2, latency_ms=1)
     adapter = make(fake, http, {})
     for _ in range(2):
@@ -175,7 +187,9 @@ async def test_key_in_get_mode_never_reaches_logs_or_errors(
     assert FAKE_KEY not in repr(adapter)
 
 
-async def test_unknown_ids_from_the_fake_are_item_errors(fake: FakeProviderHandle, http: httpx.AsyncClient) -> None:
+async def test_unknown_ids_from_the_fake_are_item_errors(
+    fake: FakeProviderHandle, http: httpx.AsyncClient
+) -> None:
     assert await make(fake, http, {}).statuses(["42", "x"]) == {
         "42": ItemError("Incorrect order ID"),
         "x": ItemError("Incorrect order ID"),

@@ -26,7 +26,10 @@ START = "from cli.fake_provider_cmd import fake_provider; fake_provider({args!r}
 def fake_process() -> Iterator[tuple[str, subprocess.Popen[str]]]:
     args = ["--port", "0", "--dialect", "seed", "--api-key", KEY, "--speed", "10"]
     process = subprocess.Popen(
-        [sys.executable, "-c", START.format(args=args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", START.format(args=args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None

@@ -43,16 +43,33 @@ async def place(http: httpx.AsyncClient, fake: FakeProviderHandle, link: str, se
 
 async def test_pp_services_shape(fake_pp: FakeProviderHandle, http: httpx.AsyncClient) -> None:
     first = (await call(http, fake_pp, action="services"))[0]
-    assert list(first) == ["service", "name", "type", "rate", "min", "max", "dripfeed", "refill", "cancel", "desc",
-                           "category"]
+    assert list(first) == [
+        "service",
+        "name",
+        "type",
+        "rate",
+        "min",
+        "max",
+        "dripfeed",
+        "refill",
+        "cancel",
+        "desc",
+        "category",
+    ]
     assert (first["service"], first["rate"], first["min"], first["max"]) == (1, "0.90", "50", "10000")
     assert (first["type"], first["refill"], first["cancel"]) == ("Default", True, True)
 
 
 async def test_seed_services_shape(fake_seed: FakeProviderHandle, http: httpx.AsyncClient) -> None:
     first = (await call(http, fake_seed, action="services"))[0]
-    assert first == {"service": 1, "name": first["name"], "rate": "0.90", "min": 50, "max": 10000,
-                     "category": "Instagram Followers"}
+    assert first == {
+        "service": 1,
+        "name": first["name"],
+        "rate": "0.90",
+        "min": 50,
+        "max": 10000,
+        "category": "Instagram Followers",
+    }
 
 
 async def test_multi_status_pp_object_vs_seed_list(
@@ -61,12 +78,19 @@ async def test_multi_status_pp_object_vs_seed_list(
     pp_id = await place(http, fake_pp, "https://x/shape-pp")
     pp = await call(http, fake_pp, action="status", orders=f"{pp_id},10")
     assert pp == {
-        str(pp_id): {"charge": "0.09000", "start_count": pp[str(pp_id)]["start_count"], "status": "Pending",
-                     "remains": "100", "currency": "USD"},
+        str(pp_id): {
+            "charge": "0.09000",
+            "start_count": pp[str(pp_id)]["start_count"],
+            "status": "Pending",
+            "remains": "100",
+            "currency": "USD",
+        },
         "10": {"error": "Incorrect order ID"},
     }
     seed_id = await place(http, fake_seed, "https://x/shape-seed")
-    assert await call(http, fake_seed, action="status", orders=f"{seed_id}") == [{"order": seed_id, "status": "Pending"}]
+    assert await call(http, fake_seed, action="status", orders=f"{seed_id}") == [
+        {"order": seed_id, "status": "Pending"}
+    ]
     single = await call(http, fake_seed, action="status", order=str(seed_id))
     assert set(single) == {"status", "charge", "start_count", "remains", "currency"}
 
@@ -98,18 +122,27 @@ async def test_refill_and_cancel_shapes(
 # -- request parsing (reference §6.1, §6.5) ----------------------------------------------------------
 
 
-async def test_accepts_get_json_trailing_slash_aliases_and_plus(fake: FakeProviderHandle, http: httpx.AsyncClient) -> None:
+async def test_accepts_get_json_trailing_slash_aliases_and_plus(
+    fake: FakeProviderHandle, http: httpx.AsyncClient
+) -> None:
     base = fake.url
     got = await http.get(base + "/", params={"api": FAKE_KEY, "action": "balance"})
     assert got.json() == {"balance": "1000.00000", "currency": "USD"}
-    posted = await http.post(base, json={"key": FAKE_KEY, "action": "add", "service": 1, "url": "https://x/j",
-                                         "quantity": 100})
+    posted = await http.post(
+        base, json={"key": FAKE_KEY, "action": "add", "service": 1, "url": "https://x/j", "quantity": 100}
+    )
     order_id = posted.json()["order"]
-    by_alias = await http.post(base, content=f"key={FAKE_KEY}&action=status&order_id={order_id}".encode(),
-                               headers={"content-type": "application/x-www-form-urlencoded"})
+    by_alias = await http.post(
+        base,
+        content=f"key={FAKE_KEY}&action=status&order_id={order_id}".encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert by_alias.json()["status"] == "Pending"
-    plus = await http.post(base, content=f"key={FAKE_KEY}&action=add&service=1&link=https://x/a+b&quantity=100"
-                           .encode(), headers={"content-type": "application/x-www-form-urlencoded"})
+    plus = await http.post(
+        base,
+        content=f"key={FAKE_KEY}&action=add&service=1&link=https://x/a+b&quantity=100".encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert plus.json() == {"error": "Bad link"}
     assert fake.control.add_calls("https://x/a b") == 1
     ids = await http.post(base, data={"key": FAKE_KEY, "action": "status", "orders": f" {order_id} ,,Array,"})
@@ -117,7 +150,9 @@ async def test_accepts_get_json_trailing_slash_aliases_and_plus(fake: FakeProvid
 
 
 async def test_wrong_key_and_unknown_action(fake: FakeProviderHandle, http: httpx.AsyncClient) -> None:
-    assert (await http.post(fake.url, data={"key": "nope", "action": "balance"})).json() == {"error": "Invalid API key"}
+    assert (await http.post(fake.url, data={"key": "nope", "action": "balance"})).json() == {
+        "error": "Invalid API key"
+    }
     assert (await http.post(fake.url, data={"action": "balance"})).json() == {"error": "Invalid API key"}
     assert await call(http, fake, action="dance") == {"error": "Incorrect request"}
 
@@ -129,7 +164,9 @@ async def test_control_over_http(fake: FakeProviderHandle, http: httpx.AsyncClie
     control = fake.base_url + "/_control"
     order_id = await place(http, fake, "https://x/ctl")
     await place(http, fake, "https://x/ctl")
-    await call(http, fake, action="add", service="1", link="https://x/ctl", quantity="1")  # refused, still counted
+    await call(
+        http, fake, action="add", service="1", link="https://x/ctl", quantity="1"
+    )  # refused, still counted
     stats = (await http.get(control + "/stats")).json()
     assert stats["add_calls_by_link"]["https://x/ctl"] == 3
     assert stats["orders_by_link"]["https://x/ctl"] == 2
@@ -148,8 +185,9 @@ async def test_control_over_http(fake: FakeProviderHandle, http: httpx.AsyncClie
         "error": "Incorrect service ID"
     }
 
-    faults = await http.post(control + "/faults", json={"error_message": "Not enough funds on balance",
-                                                         "actions": ["add"]})
+    faults = await http.post(
+        control + "/faults", json={"error_message": "Not enough funds on balance", "actions": ["add"]}
+    )
     assert faults.json()["error_message"] == "Not enough funds on balance"
     assert await call(http, fake, action="add", service="1", link="https://x/f", quantity="100") == {
         "error": "Not enough funds on balance"
@@ -168,7 +206,9 @@ async def test_control_over_http(fake: FakeProviderHandle, http: httpx.AsyncClie
     assert (await http.get(control + "/nope")).status_code == 404
 
 
-async def test_latency_does_not_block_other_requests(fake: FakeProviderHandle, http: httpx.AsyncClient) -> None:
+async def test_latency_does_not_block_other_requests(
+    fake: FakeProviderHandle, http: httpx.AsyncClient
+) -> None:
     fake.control.set_faults(latency_ms=300)
     started = time.perf_counter()
     replies = await asyncio.gather(*[call(http, fake, action="balance") for _ in range(50)])
@@ -178,7 +218,9 @@ async def test_latency_does_not_block_other_requests(fake: FakeProviderHandle, h
 
 
 async def test_duplicate_links_can_be_refused(http: httpx.AsyncClient) -> None:
-    async with running_fake_provider(api_key=FAKE_KEY, settings=BookSettings(reject_duplicate_links=True)) as fake:
+    async with running_fake_provider(
+        api_key=FAKE_KEY, settings=BookSettings(reject_duplicate_links=True)
+    ) as fake:
         adapter = SmmV2Adapter(base_url=fake.url, api_key=FAKE_KEY, http=http, timeout=5)
         await adapter.add_order(OrderRequest("1", link="https://x/dup", quantity=100))
         with pytest.raises(ProviderRejected) as caught:
@@ -186,9 +228,13 @@ async def test_duplicate_links_can_be_refused(http: httpx.AsyncClient) -> None:
         assert caught.value.reason is RejectReason.ACTIVE_ORDER_EXISTS
 
 
-async def test_forced_statuses_reach_the_adapter_normalised(fake: FakeProviderHandle, http: httpx.AsyncClient) -> None:
+async def test_forced_statuses_reach_the_adapter_normalised(
+    fake: FakeProviderHandle, http: httpx.AsyncClient
+) -> None:
     adapter = SmmV2Adapter(base_url=fake.url, api_key=FAKE_KEY, http=http, timeout=5)
-    order_id = (await adapter.add_order(OrderRequest("1", link="https://x/force", quantity=100))).provider_order_id
+    order_id = (
+        await adapter.add_order(OrderRequest("1", link="https://x/force", quantity=100))
+    ).provider_order_id
     fake.control.force_order(order_id, status="Inprogress", remains=40)
     info = (await adapter.statuses([order_id]))[order_id]
     assert isinstance(info, OrderStatusInfo)
@@ -197,8 +243,10 @@ async def test_forced_statuses_reach_the_adapter_normalised(fake: FakeProviderHa
 
 def test_runs_in_a_thread_for_synchronous_tests() -> None:
     with fake_provider_in_thread("seed", api_key="k") as fake, httpx.Client() as http:
-        reply = http.post(fake.url, data={"key": "k", "action": "add", "service": "1", "link": "https://x/t",
-                                          "quantity": "100"})
+        reply = http.post(
+            fake.url,
+            data={"key": "k", "action": "add", "service": "1", "link": "https://x/t", "quantity": "100"},
+        )
         assert reply.json() == {"order": 23501}
         assert fake.control.add_calls("https://x/t") == 1
         fake.control.set_faults(http_500=True)
@@ -211,7 +259,9 @@ async def busy_fake() -> AsyncIterator[FakeProviderHandle]:
         yield fake
 
 
-async def test_multi_status_of_100_orders_is_fast(busy_fake: FakeProviderHandle, http: httpx.AsyncClient) -> None:
+async def test_multi_status_of_100_orders_is_fast(
+    busy_fake: FakeProviderHandle, http: httpx.AsyncClient
+) -> None:
     """The benchmark syncs 100,000 orders through the fake; a 100-id status must stay cheap."""
     ids = [str(await place(http, busy_fake, f"https://x/perf/{i}", service="16")) for i in range(100)]
     body = {"key": FAKE_KEY, "action": "status", "orders": ",".join(ids)}

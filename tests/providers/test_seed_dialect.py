@@ -36,8 +36,19 @@ async def test_services_numbers_for_min_max_and_no_type_or_flags() -> None:
         b'"category": "Instagram"\n}\n]'
     )
     assert await adapter.services() == [
-        ProviderServiceInfo("1", "Instagram Likes", "Default", "Instagram", Decimal("0.90"), 10, 10000, False,
-                            False, False, None)
+        ProviderServiceInfo(
+            "1",
+            "Instagram Likes",
+            "Default",
+            "Instagram",
+            Decimal("0.90"),
+            10,
+            10000,
+            False,
+            False,
+            False,
+            None,
+        )
     ]
     assert str(wire.requests[0].url) == "https://account.testedsmmapi.com/api/v2"
     assert wire.form() == {"key": KEY, "action": "services"}
@@ -47,8 +58,13 @@ async def test_add_order() -> None:
     adapter, wire = seed(b'{\n"order": 12345\n}')
     placed = await adapter.add_order(OrderRequest("1", link="http://example.com", quantity=100))
     assert placed == PlacedOrder("12345")
-    assert wire.form() == {"key": KEY, "action": "add", "service": "1", "link": "http://example.com",
-                           "quantity": "100"}
+    assert wire.form() == {
+        "key": KEY,
+        "action": "add",
+        "service": "1",
+        "link": "http://example.com",
+        "quantity": "100",
+    }
 
 
 async def test_single_status_shape_through_the_partial_follow_up() -> None:
@@ -98,7 +114,9 @@ async def test_refill_status_single_and_multi() -> None:
     }
     assert wire.form() == {"key": KEY, "action": "refill_status", "refills": "101,102"}
     single, wire = seed(b'{\n"status": "Completed"\n}', settings={"multi": False})
-    assert await single.refill_statuses(["101"]) == {"101": RefillStatusInfo(RefillStatus.COMPLETED, "Completed")}
+    assert await single.refill_statuses(["101"]) == {
+        "101": RefillStatusInfo(RefillStatus.COMPLETED, "Completed")
+    }
     assert wire.form() == {"key": KEY, "action": "refill_status", "refill": "101"}
 
 

@@ -37,8 +37,12 @@ class Clock:
         return self.now
 
 
-def simulated(http: httpx.AsyncClient, key: str = "sim-key", **settings: Any) -> tuple[SimulatedAdapter, Clock]:
-    adapter = SimulatedAdapter(base_url="simulated://test", api_key=key, http=http, timeout=5, settings=settings)
+def simulated(
+    http: httpx.AsyncClient, key: str = "sim-key", **settings: Any
+) -> tuple[SimulatedAdapter, Clock]:
+    adapter = SimulatedAdapter(
+        base_url="simulated://test", api_key=key, http=http, timeout=5, settings=settings
+    )
     clock = Clock()
     adapter.clock = clock
     return adapter, clock
@@ -63,7 +67,9 @@ async def test_every_service_type_can_be_ordered(http: httpx.AsyncClient) -> Non
 
 async def test_orders_progress_pending_in_progress_completed(http: httpx.AsyncClient) -> None:
     adapter, clock = simulated(http, partial_share=0, cancel_share=0)
-    order_id = (await adapter.add_order(OrderRequest("1", link="https://x/p", quantity=1000))).provider_order_id
+    order_id = (
+        await adapter.add_order(OrderRequest("1", link="https://x/p", quantity=1000))
+    ).provider_order_id
     seen = []
     for _ in range(200):
         info = (await adapter.statuses([order_id]))[order_id]
@@ -75,7 +81,9 @@ async def test_orders_progress_pending_in_progress_completed(http: httpx.AsyncCl
     assert UpstreamStatus.IN_PROGRESS in statuses
     assert statuses[-1] is UpstreamStatus.COMPLETED
     assert [s for s in dict.fromkeys(statuses)] == [
-        UpstreamStatus.PENDING, UpstreamStatus.IN_PROGRESS, UpstreamStatus.COMPLETED
+        UpstreamStatus.PENDING,
+        UpstreamStatus.IN_PROGRESS,
+        UpstreamStatus.COMPLETED,
     ]
     remains = [r for _, r in seen]
     assert remains == sorted(remains, reverse=True)  # delivery never goes backwards
@@ -97,13 +105,19 @@ async def test_speed_makes_time_pass_faster(http: httpx.AsyncClient) -> None:
 
 @pytest.mark.parametrize(
     ("shares", "expected"),
-    [({"partial_share": 1, "cancel_share": 0}, UpstreamStatus.PARTIAL),
-     ({"partial_share": 0, "cancel_share": 1}, UpstreamStatus.CANCELED),
-     ({"partial_share": 0, "cancel_share": 0}, UpstreamStatus.COMPLETED)],
+    [
+        ({"partial_share": 1, "cancel_share": 0}, UpstreamStatus.PARTIAL),
+        ({"partial_share": 0, "cancel_share": 1}, UpstreamStatus.CANCELED),
+        ({"partial_share": 0, "cancel_share": 0}, UpstreamStatus.COMPLETED),
+    ],
 )
-async def test_outcome_shares(http: httpx.AsyncClient, shares: dict[str, float], expected: UpstreamStatus) -> None:
+async def test_outcome_shares(
+    http: httpx.AsyncClient, shares: dict[str, float], expected: UpstreamStatus
+) -> None:
     adapter, clock = simulated(http, **shares)
-    order_id = (await adapter.add_order(OrderRequest("1", link="https://x/s", quantity=1000))).provider_order_id
+    order_id = (
+        await adapter.add_order(OrderRequest("1", link="https://x/s", quantity=1000))
+    ).provider_order_id
     clock.now += DAY
     info = (await adapter.statuses([order_id]))[order_id]
     assert isinstance(info, OrderStatusInfo)
@@ -121,18 +135,29 @@ async def test_outcome_shares(http: httpx.AsyncClient, shares: dict[str, float],
 
 async def test_partial_and_cancel_shares_are_roughly_honoured(http: httpx.AsyncClient) -> None:
     adapter, clock = simulated(http, partial_share=0.3, cancel_share=0.2, seed=11, balance="100000")
-    ids = [(await adapter.add_order(OrderRequest("3", link=f"https://x/{i}", quantity=10))).provider_order_id
-           for i in range(400)]
+    ids = [
+        (await adapter.add_order(OrderRequest("3", link=f"https://x/{i}", quantity=10))).provider_order_id
+        for i in range(400)
+    ]
     clock.now += DAY
-    outcomes = [info.status for info in (await adapter.statuses(ids)).values() if isinstance(info, OrderStatusInfo)]
+    outcomes = [
+        info.status for info in (await adapter.statuses(ids)).values() if isinstance(info, OrderStatusInfo)
+    ]
     assert 0.2 < outcomes.count(UpstreamStatus.PARTIAL) / 400 < 0.4
     assert 0.12 < outcomes.count(UpstreamStatus.CANCELED) / 400 < 0.28
 
 
 async def test_status_survives_a_process_restart(http: httpx.AsyncClient) -> None:
-    adapter = SimulatedAdapter(base_url="simulated://test", api_key="k", http=http, timeout=5,
-                               settings={"speed": 1e6, "partial_share": 0, "cancel_share": 0})
-    order_id = (await adapter.add_order(OrderRequest("1", link="https://x/restart", quantity=500))).provider_order_id
+    adapter = SimulatedAdapter(
+        base_url="simulated://test",
+        api_key="k",
+        http=http,
+        timeout=5,
+        settings={"speed": 1e6, "partial_share": 0, "cancel_share": 0},
+    )
+    order_id = (
+        await adapter.add_order(OrderRequest("1", link="https://x/restart", quantity=500))
+    ).provider_order_id
     script = (
         "import asyncio, json, httpx\n"
         "from providers.simulated.adapter import SimulatedAdapter\n"
@@ -143,14 +168,18 @@ async def test_status_survives_a_process_restart(http: httpx.AsyncClient) -> Non
         "        print(json.dumps([info.status, info.remains, str(info.charge)]))\n"
         "asyncio.run(main())\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
     assert json.loads(done.stdout) == ["completed", 0, "0.45000"]
 
 
 async def test_balance_goes_down_with_orders_and_up_with_cancels(http: httpx.AsyncClient) -> None:
     adapter, _ = simulated(http, key="balance-key", balance="10.00")
     assert (await adapter.balance()).balance == Decimal("10.00")
-    order_id = (await adapter.add_order(OrderRequest("1", link="https://x/b", quantity=1000))).provider_order_id
+    order_id = (
+        await adapter.add_order(OrderRequest("1", link="https://x/b", quantity=1000))
+    ).provider_order_id
     assert (await adapter.balance()).balance == Decimal("9.10000")
     assert (await adapter.cancel([order_id]))[order_id] == CancelInfo(True, None)
     assert (await adapter.balance()).balance == Decimal("10.00000")
@@ -160,9 +189,15 @@ async def test_balance_goes_down_with_orders_and_up_with_cancels(http: httpx.Asy
 
 async def test_cancel_rules(http: httpx.AsyncClient) -> None:
     adapter, clock = simulated(http, partial_share=0, cancel_share=0)
-    pending = (await adapter.add_order(OrderRequest("1", link="https://x/c1", quantity=1000))).provider_order_id
-    running = (await adapter.add_order(OrderRequest("1", link="https://x/c2", quantity=1000))).provider_order_id
-    no_cancel = (await adapter.add_order(OrderRequest("3", link="https://x/c3", quantity=100))).provider_order_id
+    pending = (
+        await adapter.add_order(OrderRequest("1", link="https://x/c1", quantity=1000))
+    ).provider_order_id
+    running = (
+        await adapter.add_order(OrderRequest("1", link="https://x/c2", quantity=1000))
+    ).provider_order_id
+    no_cancel = (
+        await adapter.add_order(OrderRequest("3", link="https://x/c3", quantity=100))
+    ).provider_order_id
     assert (await adapter.cancel([pending]))[pending] == CancelInfo(True, None)
     clock.now += 45
     result = await adapter.cancel([running, no_cancel, "nonsense"])
@@ -181,8 +216,12 @@ async def test_cancel_rules(http: httpx.AsyncClient) -> None:
 
 async def test_refill_rules_and_refill_progress(http: httpx.AsyncClient) -> None:
     adapter, clock = simulated(http, partial_share=0, cancel_share=0, seed=3)
-    refillable = (await adapter.add_order(OrderRequest("1", link="https://x/r1", quantity=100))).provider_order_id
-    not_refillable = (await adapter.add_order(OrderRequest("3", link="https://x/r2", quantity=100))).provider_order_id
+    refillable = (
+        await adapter.add_order(OrderRequest("1", link="https://x/r1", quantity=100))
+    ).provider_order_id
+    not_refillable = (
+        await adapter.add_order(OrderRequest("3", link="https://x/r2", quantity=100))
+    ).provider_order_id
     assert (await adapter.refill([refillable]))[refillable] == ItemError("Order is not completed yet")
     clock.now += DAY
     result = await adapter.refill([refillable, not_refillable])
@@ -195,9 +234,10 @@ async def test_refill_rules_and_refill_progress(http: httpx.AsyncClient) -> None
     first = (await adapter.refill_statuses([refill_id]))[refill_id]
     assert first == RefillStatusInfo(RefillStatus.PENDING, "Pending")
     clock.now += DAY
-    final = (await adapter.refill_statuses([refill_id, "R1.bogus"]))
+    final = await adapter.refill_statuses([refill_id, "R1.bogus"])
     assert final[refill_id] in (
-        RefillStatusInfo(RefillStatus.COMPLETED, "Completed"), RefillStatusInfo(RefillStatus.REJECTED, "Rejected")
+        RefillStatusInfo(RefillStatus.COMPLETED, "Completed"),
+        RefillStatusInfo(RefillStatus.REJECTED, "Rejected"),
     )
     assert final["R1.bogus"] == ItemError("Refill not found")
 
@@ -228,8 +268,14 @@ async def test_add_rules(http: httpx.AsyncClient, order: OrderRequest, reason: R
 
 @pytest.mark.parametrize(
     "settings",
-    [{"speed": 0}, {"partial_share": 0.7, "cancel_share": 0.5}, {"balance": "lots"}, {"balance": "-1"},
-     {"unknown": 1}, {"speed": "fast"}],
+    [
+        {"speed": 0},
+        {"partial_share": 0.7, "cancel_share": 0.5},
+        {"balance": "lots"},
+        {"balance": "-1"},
+        {"unknown": 1},
+        {"speed": "fast"},
+    ],
 )
 def test_bad_settings_are_refused_clearly(settings: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="invalid settings for adapter 'simulated'"):
@@ -247,8 +293,17 @@ def test_bad_settings_are_refused_clearly(settings: dict[str, Any]) -> None:
     units=st.integers(0, 10**12),
     nonce=st.integers(0, 2**40),
 )
-def test_order_ids_round_trip(created: float, pending: float, running: float, quantity: int, outcome: Outcome,
-                              percent: int, start: int, units: int, nonce: int) -> None:
+def test_order_ids_round_trip(
+    created: float,
+    pending: float,
+    running: float,
+    quantity: int,
+    outcome: Outcome,
+    percent: int,
+    start: int,
+    units: int,
+    nonce: int,
+) -> None:
     plan = OrderPlan(created, pending, running, quantity, outcome, percent, start)
     charge = units * Decimal("0.00001")
     decoded = decode_order(encode_order("17", plan, charge, nonce))
@@ -260,6 +315,8 @@ def test_order_ids_round_trip(created: float, pending: float, running: float, qu
     assert abs(decoded.plan.created_at - created) <= 0.0005
 
 
-@pytest.mark.parametrize("garbage", ["", "23501", "S1.1.2.3", "S1.x.1.1.1.1.c50.1.1.1", "S1.1.1.1.1.1.q50.1.1.1"])
+@pytest.mark.parametrize(
+    "garbage", ["", "23501", "S1.1.2.3", "S1.x.1.1.1.1.c50.1.1.1", "S1.1.1.1.1.1.q50.1.1.1"]
+)
 def test_foreign_ids_are_not_decoded(garbage: str) -> None:
     assert decode_order(garbage) is None

@@ -55,9 +55,24 @@ def test_order_status_normalisation_never_raises(raw: object) -> None:
 
 def test_enum_values_are_stable() -> None:
     assert [s.value for s in UpstreamStatus] == [
-        "pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded", "failed", "unknown",
+        "pending",
+        "processing",
+        "in_progress",
+        "completed",
+        "partial",
+        "canceled",
+        "refunded",
+        "failed",
+        "unknown",
     ]
-    assert [s.value for s in RefillStatus] == ["pending", "in_progress", "completed", "rejected", "failed", "unknown"]
+    assert [s.value for s in RefillStatus] == [
+        "pending",
+        "in_progress",
+        "completed",
+        "rejected",
+        "failed",
+        "unknown",
+    ]
 
 
 @pytest.mark.parametrize(

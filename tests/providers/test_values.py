@@ -36,8 +36,16 @@ def test_read_decimal(raw: object, expected: Decimal | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(300, 300), ("3572", 3572), ("3572.0", 3572), (Decimal("12"), 12), ("12.5", None), ("Unknown", None),
-     (False, None), (None, None)],
+    [
+        (300, 300),
+        ("3572", 3572),
+        ("3572.0", 3572),
+        (Decimal("12"), 12),
+        ("12.5", None),
+        ("Unknown", None),
+        (False, None),
+        (None, None),
+    ],
 )
 def test_read_int(raw: object, expected: int | None) -> None:
     assert read_int(raw) == expected
@@ -45,8 +53,16 @@ def test_read_int(raw: object, expected: int | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(23501, "23501"), ("23501", "23501"), (" ord_01HG ", "ord_01HG"), (Decimal("7"), "7"), ("", None),
-     (None, None), (True, None), (Decimal("1.5"), None)],
+    [
+        (23501, "23501"),
+        ("23501", "23501"),
+        (" ord_01HG ", "ord_01HG"),
+        (Decimal("7"), "7"),
+        ("", None),
+        (None, None),
+        (True, None),
+        (Decimal("1.5"), None),
+    ],
 )
 def test_read_id(raw: object, expected: str | None) -> None:
     assert read_id(raw) == expected
@@ -54,8 +70,17 @@ def test_read_id(raw: object, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(True, True), (False, False), (1, True), (0, False), ("1", True), ("0", False), ("true", True), (None, False),
-     ("", False)],
+    [
+        (True, True),
+        (False, False),
+        (1, True),
+        (0, False),
+        ("1", True),
+        ("0", False),
+        ("true", True),
+        (None, False),
+        ("", False),
+    ],
 )
 def test_read_flag(raw: object, expected: bool) -> None:
     assert read_flag(raw) is expected
@@ -63,14 +88,24 @@ def test_read_flag(raw: object, expected: bool) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(None, None), ("", None), (False, None), (0, None), ("Bad link", "Bad link"), ({"message": "m"}, "m"),
-     ({"error": "e"}, "e"), (True, "True")],
+    [
+        (None, None),
+        ("", None),
+        (False, None),
+        (0, None),
+        ("Bad link", "Bad link"),
+        ({"message": "m"}, "m"),
+        ({"error": "e"}, "e"),
+        (True, "True"),
+    ],
 )
 def test_error_text(raw: object, expected: str | None) -> None:
     assert error_text(raw) == expected
 
 
-@given(st.one_of(st.text(), st.integers(), st.none(), st.booleans(), st.decimals(allow_nan=True), st.floats()))
+@given(
+    st.one_of(st.text(), st.integers(), st.none(), st.booleans(), st.decimals(allow_nan=True), st.floats())
+)
 def test_readers_never_raise(raw: object) -> None:
     number = read_decimal(raw)
     assert number is None or number.is_finite()

@@ -142,7 +142,9 @@ async def test_numbers_balance_as_json_number(body: bytes, amount: Decimal) -> N
 
 
 async def test_numbers_int_start_count_unknown_remains_no_currency() -> None:
-    adapter, _ = replay(b'{"5": {"charge": 95200, "start_count": 300, "status": "processing", "remains": "Unknown"}}')
+    adapter, _ = replay(
+        b'{"5": {"charge": 95200, "start_count": 300, "status": "processing", "remains": "Unknown"}}'
+    )
     info = (await adapter.statuses(["5"]))["5"]
     assert info == OrderStatusInfo(UpstreamStatus.PROCESSING, "processing", Decimal(95200), 300, None, None)
 
@@ -159,11 +161,18 @@ async def test_numbers_dripfeed_as_int() -> None:
 
 @pytest.mark.parametrize(
     ("wire_type", "canonical"),
-    [("default", "Default"), ("custom_comments", "Custom Comments"), ("Mentions with Hashtags", "Mentions with Hashtags"),
-     ("MENTIONS_CUSTOM_LIST", "Mentions Custom List"), ("Drip-feed Magic", "Drip-feed Magic")],
+    [
+        ("default", "Default"),
+        ("custom_comments", "Custom Comments"),
+        ("Mentions with Hashtags", "Mentions with Hashtags"),
+        ("MENTIONS_CUSTOM_LIST", "Mentions Custom List"),
+        ("Drip-feed Magic", "Drip-feed Magic"),
+    ],
 )
 async def test_type_names_are_canonicalised(wire_type: str, canonical: str) -> None:
-    body = json.dumps([{"service": 1, "name": "X", "type": wire_type, "category": "C", "rate": "1", "min": "1", "max": "2"}])
+    body = json.dumps(
+        [{"service": 1, "name": "X", "type": wire_type, "category": "C", "rate": "1", "min": "1", "max": "2"}]
+    )
     adapter, _ = replay(body.encode())
     assert (await adapter.services())[0].type == canonical
 
@@ -172,7 +181,8 @@ async def test_type_names_are_canonicalised(wire_type: str, canonical: str) -> N
 
 
 @pytest.mark.parametrize(
-    "body", [b'{"status":"success","order":151}', b'{"status":200,"order":151}', b'{"status":100,"order":"151"}']
+    "body",
+    [b'{"status":"success","order":151}', b'{"status":200,"order":151}', b'{"status":100,"order":"151"}'],
 )
 async def test_success_envelope_on_add(body: bytes) -> None:
     adapter, _ = replay(body)

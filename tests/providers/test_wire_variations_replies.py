@@ -50,7 +50,17 @@ SERVICE_ITEM = b'{"service": 1, "name": "F", "type": "Default", "category": "C",
     ],
 )
 async def test_status_strings(raw: str, expected: UpstreamStatus) -> None:
-    body = json.dumps({"1": {"charge": "0.27819", "start_count": "3572", "status": raw, "remains": "157", "currency": "USD"}})
+    body = json.dumps(
+        {
+            "1": {
+                "charge": "0.27819",
+                "start_count": "3572",
+                "status": raw,
+                "remains": "157",
+                "currency": "USD",
+            }
+        }
+    )
     adapter, _ = replay(body.encode())
     info = (await adapter.statuses(["1"]))["1"]
     assert isinstance(info, OrderStatusInfo)
@@ -62,9 +72,9 @@ async def test_status_strings(raw: str, expected: UpstreamStatus) -> None:
 
 
 async def test_multi_status_canonical_object_with_error_slot() -> None:
-    body = b'''{"1": {"charge": "0.27819", "start_count": "3572", "status": "Partial", "remains": "157", "currency": "USD"},
+    body = b"""{"1": {"charge": "0.27819", "start_count": "3572", "status": "Partial", "remains": "157", "currency": "USD"},
       "10": {"error": "Incorrect order ID"},
-      "100": {"charge": "1.44219", "start_count": "234", "status": "In progress", "remains": "10", "currency": "USD"}}'''
+      "100": {"charge": "1.44219", "start_count": "234", "status": "In progress", "remains": "10", "currency": "USD"}}"""
     adapter, wire = replay(body)
     result = await adapter.statuses(["1", "10", "100"])
     assert wire.form()["orders"] == "1,10,100"
@@ -83,7 +93,9 @@ async def test_multi_status_bare_string_entry() -> None:
 
 
 async def test_multi_status_entries_carry_their_own_order_and_no_currency() -> None:
-    adapter, _ = replay(b'{"7": {"order": "7", "status": "processing", "charge": 1.5, "remains": 3, "start_count": 300}}')
+    adapter, _ = replay(
+        b'{"7": {"order": "7", "status": "processing", "charge": 1.5, "remains": 3, "start_count": 300}}'
+    )
     info = (await adapter.statuses(["7"]))["7"]
     assert info == OrderStatusInfo(UpstreamStatus.PROCESSING, "processing", Decimal("1.5"), 300, 3, None)
 
@@ -102,7 +114,10 @@ async def test_multi_status_clone_error_with_numeric_status_is_an_item_error() -
         (b'{"refill": "1"}', RefillInfo("1")),
         (b'{"success": "Your order will be refill asap", "refill": 12345}', RefillInfo("12345")),
         (b'{"status": "success", "message": "Refill request accepted"}', RefillInfo(None)),
-        (b'{"refill": 99, "status": 200, "message": "Refill has been placed successfully!"}', RefillInfo("99")),
+        (
+            b'{"refill": 99, "status": 200, "message": "Refill has been placed successfully!"}',
+            RefillInfo("99"),
+        ),
     ],
 )
 async def test_refill_single_variants(body: bytes, expected: RefillInfo) -> None:
@@ -237,7 +252,9 @@ async def test_extra_add_params_and_request_id() -> None:
         b'{"order": 1}',
         settings={"extra_add_params": {"is_test": "1", "coupon": "SPRING"}, "request_id_param": "request_id"},
     )
-    await adapter.add_order(OrderRequest("1", link="http://example.com/test", quantity=100, request_id="order-42"))
+    await adapter.add_order(
+        OrderRequest("1", link="http://example.com/test", quantity=100, request_id="order-42")
+    )
     assert wire.form() == {
         "key": KEY,
         "action": "add",
