@@ -9,7 +9,8 @@ from cli.runtime import run_in_transaction, settings
 from cli.upstream import with_adapters
 from core.catalog import service as catalog
 from core.catalog.models import ProviderService, Service, ServiceRoute
-from core.catalog.sync import pricing_config, sync_catalog
+from core.catalog.pricing import PricingConfig
+from core.catalog.sync import sync_catalog
 from core.connections import service as connections
 from core.connections.adapters import AdapterFactory
 from core.db.database import Database
@@ -66,7 +67,7 @@ def import_services(provider: str, markup: str | None, category: str | None, raw
             return await catalog.import_services(
                 session,
                 connection,
-                pricing_config(config),
+                PricingConfig.from_settings(config),
                 markup_percent=markup,
                 category=category,
                 external_ids=external_ids,
@@ -123,7 +124,7 @@ def add_route(service_id: int, provider: str, external_service_id: str, priority
         async with db.transaction() as session:
             route = await catalog.add_route(
                 session,
-                pricing_config(config),
+                PricingConfig.from_settings(config),
                 service_id=service_id,
                 provider_name=provider,
                 external_id=external_service_id.strip(),

@@ -24,15 +24,6 @@ from core.settings import Settings
 log = structlog.get_logger(__name__)
 
 
-def pricing_config(settings: Settings) -> PricingConfig:
-    """The pricing settings catalog sync and import need."""
-    return PricingConfig(
-        panel_currency=settings.currency,
-        price_step=settings.price_step,
-        default_markup_percent=settings.default_markup_percent,
-    )
-
-
 @dataclass(frozen=True)
 class CatalogSyncResult:
     """One provider's catalog sync: its report, or the error that stopped it (nothing changed then)."""
@@ -73,7 +64,7 @@ async def sync_catalog(
                 None,
                 "the provider returned an empty catalog; kept the stored one",
             )
-        report = await sync_provider_catalog(session, fresh, infos, pricing_config(settings))
+        report = await sync_provider_catalog(session, fresh, infos, PricingConfig.from_settings(settings))
     return CatalogSyncResult(provider_id, connection.name, report)
 
 

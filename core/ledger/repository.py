@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ledger.models import LedgerEntry
@@ -22,6 +24,23 @@ async def apply_delta(session: AsyncSession, user_id: int, delta: Decimal) -> De
         .execution_options(synchronize_session=False)
     )
     return result.scalar_one_or_none()
+
+
+async def insert_entry(session: AsyncSession, **values: Any) -> LedgerEntry | None:
+    """Insert an entry unless its idempotency key exists; the new entry, or None on a duplicate key.
+
+    ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit or roll back, so
+    None means the key is really taken.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(LedgerEntry)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[LedgerEntry.idempotency_key])
+        .returning(LedgerEntry)
+    )
+    return (await session.scalars(statement)).one_or_none()
 
 
 async def entry_by_key(session: AsyncSession, key: str) -> LedgerEntry | None:

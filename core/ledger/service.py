@@ -1,10 +1,13 @@
 """Balance changes as named use cases, each applied at most once per idempotency key.
 
-How exactly-once holds under races: the balance update and the entry insert run inside one SAVEPOINT.
-A second writer with the same key blocks on the user's row (PostgreSQL) or the database lock (SQLite),
-then fails on the unique idempotency key; its savepoint rolls back, taking its balance update with it,
-and it returns the entry the first writer committed. The debit is one conditional UPDATE, so the balance
-never goes below zero, and a CHECK constraint backs that up.
+Two statements in the common case: one conditional UPDATE of the balance (`... WHERE balance + delta
+>= 0 RETURNING balance`, so the balance never goes below zero; a CHECK constraint backs that up) and one
+`INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING` of the entry.
+
+How exactly-once holds under races: a second writer with the same key blocks on the user's row
+(PostgreSQL) or the database lock (SQLite) until the first commits; its insert then finds the key taken,
+so it reverses its own balance update in the same transaction and returns the entry the first writer
+committed. A retry whose debit no longer fits the balance finds its entry by key and is answered the same.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Conflict, InsufficientFunds, InvalidInput, NotFound
@@ -41,31 +43,32 @@ async def _post(
 ) -> Posting:
     if delta == ZERO:
         raise InvalidInput("amount must not be zero")
-    existing = await repository.entry_by_key(session, key)
-    if existing is not None:
-        return _replay(existing, user_id=user_id, kind=kind, delta=delta)
-    try:
-        async with session.begin_nested():
-            balance_after = await repository.apply_delta(session, user_id, delta)
-            if balance_after is None:
-                if not await repository.user_exists(session, user_id):
-                    raise NotFound(f"unknown user {user_id}")
-                raise InsufficientFunds()
-            entry = LedgerEntry(
-                user_id=user_id,
-                kind=kind,
-                amount=delta,
-                balance_after=balance_after,
-                order_id=order_id,
-                idempotency_key=key,
-                memo=memo,
-            )
-            session.add(entry)
-            await session.flush()
-    except IntegrityError:
+    balance_after = await repository.apply_delta(session, user_id, delta)
+    if balance_after is None:
         existing = await repository.entry_by_key(session, key)
-        if existing is None:
-            raise
+        if existing is not None:
+            return _replay(existing, user_id=user_id, kind=kind, delta=delta)
+        if not await repository.user_exists(session, user_id):
+            raise NotFound(f"unknown user {user_id}")
+        raise InsufficientFunds()
+    entry = await repository.insert_entry(
+        session,
+        user_id=user_id,
+        kind=kind,
+        amount=delta,
+        balance_after=balance_after,
+        order_id=order_id,
+        idempotency_key=key,
+        memo=memo,
+    )
+    if entry is None:
+        # The key was used first (a retry, or a concurrent twin that committed while we waited for the
+        # user's row). Take our balance change back inside this same transaction, so no committed state
+        # ever shows a change without its entry, and answer as the first call did.
+        await repository.apply_delta(session, user_id, -delta)
+        existing = await repository.entry_by_key(session, key)
+        if existing is None:  # impossible: the conflict was on this key
+            raise RuntimeError(f"ledger key {key!r} conflicted but cannot be read")
         return _replay(existing, user_id=user_id, kind=kind, delta=delta)
     return Posting(entry, created=True)
 

@@ -181,3 +181,28 @@ async def test_same_key_concurrently_on_either_database(db: Database) -> None:
     created = await asyncio.gather(*(charge_once() for _ in range(8)))
     assert created.count(True) == 1
     assert await balance_of(db, user.id) == D("6.00000")
+
+
+async def test_a_retried_charge_is_answered_even_when_the_balance_no_longer_covers_it(db: Database) -> None:
+    user, _ = await make_user(db, balance="5")
+    async with db.transaction() as session:
+        first = await ledger.charge(session, user.id, D("4"), key="order:9:charge")
+    async with db.transaction() as session:
+        again = await ledger.charge(session, user.id, D("4"), key="order:9:charge")
+    assert again.entry.id == first.entry.id
+    assert not again.created
+    assert await balance_of(db, user.id) == D("1.00000")
+
+
+async def test_a_replayed_refund_leaves_the_balance_as_it_was(db: Database) -> None:
+    user, _ = await make_user(db, balance="5")
+    async with db.transaction() as session:
+        await ledger.refund(session, user.id, D("2"), key="order:3:refund")
+    async with db.transaction() as session:
+        replay = await ledger.refund(session, user.id, D("2"), key="order:3:refund")
+        # inside the same transaction the reversed update is already netted out
+        assert (await session.get(User, user.id)).balance == D("7.00000")  # type: ignore[union-attr]
+    assert not replay.created
+    assert await balance_of(db, user.id) == D("7.00000")
+    async with db.transaction() as session:
+        assert await check_invariants(session) == []

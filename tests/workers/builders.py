@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from core.catalog import service as catalog
 from core.catalog.models import Service
-from core.catalog.sync import pricing_config, sync_catalog
+from core.catalog.pricing import PricingConfig
+from core.catalog.sync import sync_catalog
 from core.connections import service as connections
 from core.connections.adapters import AdapterFactory
 from core.connections.models import ProviderConnection
@@ -64,7 +65,11 @@ async def import_service(
         connection = await session.get(ProviderConnection, provider.id)
         assert connection is not None
         created = await catalog.import_services(
-            session, connection, pricing_config(settings), markup_percent=markup, external_ids=[external_id]
+            session,
+            connection,
+            PricingConfig.from_settings(settings),
+            markup_percent=markup,
+            external_ids=[external_id],
         )
     assert len(created) == 1
     return created[0]
@@ -82,7 +87,7 @@ async def add_route(
     async with db.transaction() as session:
         await catalog.add_route(
             session,
-            pricing_config(settings),
+            PricingConfig.from_settings(settings),
             service_id=service.id,
             provider_name=provider.name,
             external_id=external_id,
