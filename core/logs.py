@@ -37,13 +37,30 @@ class _CurrentStderrLogger:
     log = debug = info = warn = warning = error = critical = exception = fatal = failure = err = msg
 
 
+class _CurrentStderrHandler(logging.StreamHandler[Any]):
+    """A stdlib handler that, like `_CurrentStderrLogger`, writes to the `sys.stderr` of the moment."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def _identity(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     return event
 
 
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     """Route structlog and stdlib logging to stderr, as JSON lines or human-readable text."""
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper(), force=True)
+    logging.basicConfig(
+        format="%(levelname)s %(name)s: %(message)s",
+        handlers=[_CurrentStderrHandler()],
+        level=level.upper(),
+        force=True,
+    )
     # Plain tracebacks only: structlog's rich formatter prints local variables, and locals may hold keys.
     renderer: Any = (
         structlog.processors.JSONRenderer()

@@ -30,3 +30,25 @@ def test_json_logs_redact_too(capsys) -> None:  # type: ignore[no-untyped-def]
     output = capsys.readouterr().err
     assert "SUPERSECRET4" not in output
     assert '"authorization": "***"' in output
+
+
+def test_logging_survives_a_closed_stream(capsys) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import logging
+    import sys
+
+    configure_logging("INFO")
+    real = sys.stderr
+    closed = io.StringIO()
+    sys.stderr = closed
+    try:
+        structlog.get_logger("a").info("while swapped")
+        logging.getLogger("b").warning("stdlib while swapped")
+    finally:
+        sys.stderr = real
+    closed.close()
+    structlog.get_logger("a").info("after the stream closed")
+    logging.getLogger("b").warning("stdlib after the stream closed")
+    err = capsys.readouterr().err
+    assert "after the stream closed" in err
+    assert "stdlib after the stream closed" in err
