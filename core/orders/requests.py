@@ -6,7 +6,9 @@ order's status says Canceled (workers), exactly once through the ledger.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,16 +71,33 @@ async def _orders_with_open(
     return set(rows)
 
 
-async def request_refills(
-    session: AsyncSession, user_id: int, order_ids: Sequence[int]
-) -> dict[int, Refill | DomainError]:
-    """Create a refill request for each of the customer's orders that allows one; an error for the others.
+@dataclass(frozen=True)
+class _RequestKind:
+    """What differs between a refill request and a cancel request."""
 
-    Each created refill is enqueued for forwarding after the transaction commits.
+    model: type[Refill] | type[CancelRequest]
+    open_states: frozenset[str]
+    refusal: Callable[[Order, Service, bool], DomainError | None]
+    job: JobName
+    event: str
+
+
+_REFILL = _RequestKind(Refill, OPEN_REFILL_STATES, refill_refusal, JobName.FORWARD_REFILL, "refill_requested")
+_CANCEL = _RequestKind(
+    CancelRequest, OPEN_CANCEL_STATES, cancel_refusal, JobName.FORWARD_CANCEL, "cancel_requested"
+)
+
+
+async def _create_requests(
+    session: AsyncSession, user_id: int, order_ids: Sequence[int], kind: _RequestKind
+) -> dict[int, Any]:
+    """One request per allowed order (rows locked, so racing calls cannot both open one); errors otherwise.
+
+    Each created request is enqueued for forwarding after the transaction commits.
     """
     found = await orders_with_services_for_update(session, user_id, order_ids)
-    open_ids = await _orders_with_open(session, Refill, list(found), OPEN_REFILL_STATES) if found else set()
-    results: dict[int, Refill | DomainError] = {}
+    open_ids = await _orders_with_open(session, kind.model, list(found), kind.open_states) if found else set()
+    results: dict[int, Any] = {}
     for order_id in order_ids:
         if order_id in results:
             continue
@@ -86,50 +105,30 @@ async def request_refills(
             results[order_id] = UnknownOrder()
             continue
         order, service = found[order_id]
-        refusal = refill_refusal(order, service, order_id in open_ids)
+        refusal = kind.refusal(order, service, order_id in open_ids)
         if refusal is not None:
             results[order_id] = refusal
             continue
-        refill = Refill(order_id=order_id, state=RefillState.REQUESTED)
-        session.add(refill)
-        session.add(OrderEvent(order_id=order_id, kind="refill_requested", detail="by the customer via API"))
-        results[order_id] = refill
+        request = kind.model(order_id=order_id)
+        session.add(request)
+        session.add(OrderEvent(order_id=order_id, kind=kind.event, detail="by the customer via API"))
+        results[order_id] = request
     await session.flush()
     for result in results.values():
-        if isinstance(result, Refill):
-            enqueue_after_commit(session, JobName.FORWARD_REFILL, result.id)
+        if isinstance(result, kind.model):
+            enqueue_after_commit(session, kind.job, result.id)
     return results
+
+
+async def request_refills(
+    session: AsyncSession, user_id: int, order_ids: Sequence[int]
+) -> dict[int, Refill | DomainError]:
+    """Create a refill request for each of the customer's orders that allows one; an error for the others."""
+    return await _create_requests(session, user_id, order_ids, _REFILL)
 
 
 async def request_cancels(
     session: AsyncSession, user_id: int, order_ids: Sequence[int]
 ) -> dict[int, CancelRequest | DomainError]:
-    """Create a cancel request for each of the customer's orders that allows one; an error for the others.
-
-    Each created request is enqueued for forwarding after the transaction commits.
-    """
-    found = await orders_with_services_for_update(session, user_id, order_ids)
-    open_ids = (
-        await _orders_with_open(session, CancelRequest, list(found), OPEN_CANCEL_STATES) if found else set()
-    )
-    results: dict[int, CancelRequest | DomainError] = {}
-    for order_id in order_ids:
-        if order_id in results:
-            continue
-        if order_id not in found:
-            results[order_id] = UnknownOrder()
-            continue
-        order, service = found[order_id]
-        refusal = cancel_refusal(order, service, order_id in open_ids)
-        if refusal is not None:
-            results[order_id] = refusal
-            continue
-        request = CancelRequest(order_id=order_id, state=CancelState.REQUESTED)
-        session.add(request)
-        session.add(OrderEvent(order_id=order_id, kind="cancel_requested", detail="by the customer via API"))
-        results[order_id] = request
-    await session.flush()
-    for result in results.values():
-        if isinstance(result, CancelRequest):
-            enqueue_after_commit(session, JobName.FORWARD_CANCEL, result.id)
-    return results
+    """Create a cancel request for each of the customer's orders that allows one; an error for the others."""
+    return await _create_requests(session, user_id, order_ids, _CANCEL)
