@@ -13,8 +13,9 @@ here with one atomic queued → canceled update and refunded in full.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from sqlalchemy import select
@@ -72,6 +73,41 @@ async def _adapter(db: Database, adapters: AdapterFactory, provider_id: int) -> 
         return None
 
 
+async def _forward_in_batches(
+    db: Database,
+    adapters: AdapterFactory,
+    provider_id: int,
+    claim: Callable[..., Awaitable[Sequence[tuple[Any, str]]]],
+    send: Callable[[ProviderAdapter, list[str]], Awaitable[Mapping[str, Any]]],
+    record: Callable[
+        [Database, dict[str, int], Mapping[str, Any], ProviderError | None], Awaitable[ForwardReport]
+    ],
+) -> ForwardReport:
+    """Claim waiting requests of one provider (at most 100 at a time), send each batch, record the answers.
+
+    A provider error fails the whole batch; `record` decides what that means for each request.
+    """
+    adapter = await _adapter(db, adapters, provider_id)
+    if adapter is None:
+        return ForwardReport()
+    totals = ForwardReport()
+    for _ in range(MAX_ROUNDS):
+        async with db.transaction() as session:
+            claimed = await claim(session, provider_id, utcnow(), limit=MAX_BATCH)
+        if not claimed:
+            break
+        by_order = {provider_order_id: request.id for request, provider_order_id in claimed}
+        failure: ProviderError | None = None
+        try:
+            replies = await send(adapter, list(by_order))
+        except ProviderError as exc:
+            replies, failure = {}, exc
+        totals = _add(totals, await record(db, by_order, replies, failure))
+        if len(claimed) < MAX_BATCH:
+            break
+    return totals
+
+
 # -- refills ------------------------------------------------------------------------------------------
 
 
@@ -92,26 +128,14 @@ async def forward_refill(db: Database, adapters: AdapterFactory, refill_id: int)
 
 async def forward_refills(db: Database, adapters: AdapterFactory, provider_id: int) -> ForwardReport:
     """Send waiting refill requests of one provider in batches of up to 100."""
-    adapter = await _adapter(db, adapters, provider_id)
-    if adapter is None:
-        return ForwardReport()
-    totals = ForwardReport()
-    for _ in range(MAX_ROUNDS):
-        async with db.transaction() as session:
-            claimed = await worklist.claim_refills(session, provider_id, utcnow(), limit=MAX_BATCH)
-        if not claimed:
-            break
-        by_order = {provider_order_id: refill.id for refill, provider_order_id in claimed}
-        try:
-            replies: Mapping[str, RefillInfo | ItemError] = await adapter.refill(list(by_order))
-            failure: ProviderError | None = None
-        except ProviderError as exc:
-            replies, failure = {}, exc
-        report = await _record_refills(db, by_order, replies, failure)
-        totals = _add(totals, report)
-        if len(claimed) < MAX_BATCH:
-            break
-    return totals
+    return await _forward_in_batches(
+        db,
+        adapters,
+        provider_id,
+        worklist.claim_refills,
+        lambda adapter, ids: adapter.refill(ids),
+        _record_refills,
+    )
 
 
 async def _record_refills(
@@ -247,25 +271,14 @@ async def _cancel_locally(session: AsyncSession, cancel: CancelRequest, order: O
 
 async def forward_cancels(db: Database, adapters: AdapterFactory, provider_id: int) -> ForwardReport:
     """Send waiting cancel requests of one provider's orders in batches of up to 100."""
-    adapter = await _adapter(db, adapters, provider_id)
-    if adapter is None:
-        return ForwardReport()
-    totals = ForwardReport()
-    for _ in range(MAX_ROUNDS):
-        async with db.transaction() as session:
-            claimed = await worklist.claim_cancels(session, provider_id, utcnow(), limit=MAX_BATCH)
-        if not claimed:
-            break
-        by_order = {provider_order_id: cancel.id for cancel, provider_order_id in claimed}
-        try:
-            replies: Mapping[str, CancelInfo | ItemError] = await adapter.cancel(list(by_order))
-            failure: ProviderError | None = None
-        except ProviderError as exc:
-            replies, failure = {}, exc
-        totals = _add(totals, await _record_cancels(db, by_order, replies, failure))
-        if len(claimed) < MAX_BATCH:
-            break
-    return totals
+    return await _forward_in_batches(
+        db,
+        adapters,
+        provider_id,
+        worklist.claim_cancels,
+        lambda adapter, ids: adapter.cancel(ids),
+        _record_cancels,
+    )
 
 
 async def _record_cancels(
