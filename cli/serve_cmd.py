@@ -138,4 +138,7 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
         f"serving http://{bound_host}:{bound_port}/api/v2 "
         f"(dialect {config.api_dialect}, currency {config.currency}, {database})"
     )
+    click.echo(
+        f"REST API http://{bound_host}:{bound_port}/api, OpenAPI http://{bound_host}:{bound_port}/schema"
+    )
     server.run(sockets=[sock])
