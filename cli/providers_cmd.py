@@ -8,11 +8,11 @@ import sys
 from typing import Any
 
 import click
-from providers.registry import AdapterRegistry, allow_deny_from_env, load_adapters
 
 from cli.runtime import run_in_transaction, settings
 from core.connections import service as connections
 from core.db.database import Database
+from providers.registry import AdapterRegistry, allow_deny_from_env, load_adapters
 
 
 def adapter_registry() -> AdapterRegistry:
