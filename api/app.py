@@ -55,5 +55,8 @@ def create_app(
         lifespan=[*lifespan, rest.lifespan],
         openapi_config=rest.openapi_config,
         cors_config=rest.cors_config,
+        # Logging is configured once per process by core.logs (with secret redaction); Litestar's own
+        # default config would add a second handler bound to whatever stderr was at app creation.
+        logging_config=None,
         debug=debug,
     )
