@@ -42,8 +42,9 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.catalog.pricing import PricingConfig  # noqa: E402
 from core.catalog.service import import_services  # noqa: E402
-from core.catalog.sync import pricing_config, sync_catalog  # noqa: E402
+from core.catalog.sync import sync_catalog  # noqa: E402
 from core.connections import service as connections  # noqa: E402
 from core.connections.adapters import AdapterFactory, new_http_client  # noqa: E402
 from core.db.database import Database  # noqa: E402
@@ -168,7 +169,7 @@ async def _seed(database_url: str, fake_url: str, provider_order_ids: list[int])
         await sync_catalog(db, adapters, provider.id, settings)
         async with db.transaction() as session:
             [service] = await import_services(
-                session, provider, pricing_config(settings), external_ids=[SERVICE]
+                session, provider, PricingConfig.from_settings(settings), external_ids=[SERVICE]
             )
             await session.execute(
                 insert(User),
