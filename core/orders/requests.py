@@ -22,18 +22,12 @@ from core.orders.models import CancelRequest, Order, OrderEvent, Refill
 from core.orders.queries import orders_with_services_for_update
 
 # A request in one of these states is still being handled; a second one for the same order is refused.
+# An `unknown` request (the provider's reply left it out) does not block a new one: refill and cancel
+# requests move no money and are safe to send again, so the customer can simply ask once more.
 OPEN_REFILL_STATES = frozenset(
-    {
-        RefillState.REQUESTED,
-        RefillState.SUBMITTING,
-        RefillState.PENDING,
-        RefillState.IN_PROGRESS,
-        RefillState.UNKNOWN,
-    }
+    {RefillState.REQUESTED, RefillState.SUBMITTING, RefillState.PENDING, RefillState.IN_PROGRESS}
 )
-OPEN_CANCEL_STATES = frozenset(
-    {CancelState.REQUESTED, CancelState.SUBMITTING, CancelState.ACCEPTED, CancelState.UNKNOWN}
-)
+OPEN_CANCEL_STATES = frozenset({CancelState.REQUESTED, CancelState.SUBMITTING, CancelState.ACCEPTED})
 REFILLABLE_STATES = frozenset({OrderState.COMPLETED, OrderState.PARTIAL})
 
 

@@ -72,6 +72,30 @@ async def test_a_new_request_is_allowed_once_the_previous_one_is_closed(
         assert await client.call("cancel", order=running) == {"canceled": True}
 
 
+async def test_a_request_the_provider_left_unanswered_does_not_block_a_new_one(
+    db: Database, v2_client: ClientFactory, customer: tuple[int, str]
+) -> None:
+    _, key = customer
+    service = await make_service(db, refill=True, cancel=True)
+    async with v2_client(key) as client:
+        done = (await client.call("add", service=service, link=LINK, quantity=100))["order"]
+        running = (await client.call("add", service=service, link=LINK, quantity=100))["order"]
+        await set_order_state(db, done, OrderState.COMPLETED)
+        await set_order_state(db, running, OrderState.IN_PROGRESS)
+        first_refill = int((await client.call("refill", order=done))["refill"])
+        await client.call("cancel", order=running)
+        async with db.transaction() as session:
+            await session.execute(update(Refill).values(state=RefillState.UNKNOWN))
+            await session.execute(update(CancelRequest).values(state=CancelState.UNKNOWN))
+        second_refill = int((await client.call("refill", order=done))["refill"])
+        assert second_refill != first_refill
+        assert await client.call("cancel", order=running) == {"canceled": True}
+        # while the new requests are open, a third is refused again
+        assert await client.call("cancel", order=running) == {
+            "error": "A cancel for this order is already requested"
+        }
+
+
 async def test_refill_needs_an_upstream_order(
     db: Database, v2_client: ClientFactory, customer: tuple[int, str]
 ) -> None:
