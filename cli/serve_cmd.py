@@ -31,10 +31,10 @@ class RedactKeysInAccessLog(logging.Filter):
     """uvicorn logs each request's path with its query string; a GET /api/v2 carries the key there."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):
-            args = list(record.args)
-            args[2] = _SECRET_QUERY.sub(r"\1***", args[2])
-            record.args = tuple(args)
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
+            path = record.args[2]
+            if isinstance(path, str):
+                record.args = (*record.args[:2], _SECRET_QUERY.sub(r"\1***", path), *record.args[3:])
         return True
 
 

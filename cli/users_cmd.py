@@ -8,6 +8,7 @@ import click
 
 from cli.runtime import parse_amount, run_in_transaction
 from core.db.database import Database
+from core.users import repository as users_repository
 from core.users import service as users
 from core.users.models import Role
 
@@ -76,7 +77,7 @@ def list_users() -> None:
         async with db.transaction() as session:
             return [
                 (u.id, u.email, u.role.value, str(u.balance), str(u.discount_percent.normalize()))
-                for u in await users.repository.list_users(session, limit=100_000)
+                for u in await users_repository.list_users(session, limit=100_000)
             ]
 
     rows = run_in_transaction(work)

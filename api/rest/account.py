@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
-from litestar.types import Dependencies
 
 from api.rest.auth import Principal
 from api.rest.context import RestContext
@@ -67,8 +66,8 @@ class AccountController(Controller):
     """The caller's own account."""
 
     path = "/account"
-    tags: ClassVar[list[str]] = ["account"]
-    dependencies: ClassVar[Dependencies] = {"principal": PRINCIPAL, "paging": PAGE}
+    tags = ["account"]
+    dependencies = {"principal": PRINCIPAL, "paging": PAGE}
 
     @get("/", operation_id="getAccount", responses=ERROR_RESPONSES)
     async def get_account(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.types import Dependencies
 
 from api.rest.auth import Principal
 from api.rest.context import RestContext
@@ -116,8 +113,8 @@ class CatalogController(Controller):
     """What is on sale, at the caller's price (their discount applied)."""
 
     path = "/catalog"
-    tags: ClassVar[list[str]] = ["catalog"]
-    dependencies: ClassVar[Dependencies] = {"principal": PRINCIPAL, "paging": PAGE}
+    tags = ["catalog"]
+    dependencies = {"principal": PRINCIPAL, "paging": PAGE}
 
     @get("/services", operation_id="listServices", responses=ERROR_RESPONSES)
     async def list_services(

@@ -8,13 +8,12 @@ charge once; the same key with another body is 409 `request_id_reused`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
-from litestar.types import Dependencies
 
 from api.rest.auth import Principal
 from api.rest.context import RestContext
@@ -190,8 +189,8 @@ class OrdersController(Controller):
     """The caller's orders."""
 
     path = "/orders"
-    tags: ClassVar[list[str]] = ["orders"]
-    dependencies: ClassVar[Dependencies] = {"principal": PRINCIPAL, "paging": PAGE}
+    tags = ["orders"]
+    dependencies = {"principal": PRINCIPAL, "paging": PAGE}
 
     @post(
         "/",
@@ -269,8 +268,8 @@ class RefillsController(Controller):
     """The caller's refill requests."""
 
     path = "/refills"
-    tags: ClassVar[list[str]] = ["orders"]
-    dependencies: ClassVar[Dependencies] = {"principal": PRINCIPAL, "paging": PAGE}
+    tags = ["orders"]
+    dependencies = {"principal": PRINCIPAL, "paging": PAGE}
 
     @get("/", operation_id="listRefills", responses=ERROR_RESPONSES)
     async def list_refills(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
-from litestar.types import Dependencies
 
 from api.rest.account import KindFilter, LedgerEntryOut, ledger_entry_out
 from api.rest.context import RestContext
@@ -126,8 +125,8 @@ class CustomersController(Controller):
     """Customers and admins."""
 
     path = "/customers"
-    tags: ClassVar[list[str]] = ["admin: customers"]
-    dependencies: ClassVar[Dependencies] = {"paging": PAGE}
+    tags = ["admin: customers"]
+    dependencies = {"paging": PAGE}
 
     @get("/", operation_id="adminListCustomers", responses=ERROR_RESPONSES)
     async def list_customers(

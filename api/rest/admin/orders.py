@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, QueryParameter
-from litestar.types import Dependencies
 
 from api.rest.context import RestContext
 from api.rest.deps import PAGE
@@ -205,8 +204,8 @@ class AdminOrdersController(Controller):
     """Every customer's orders."""
 
     path = "/orders"
-    tags: ClassVar[list[str]] = ["admin: orders"]
-    dependencies: ClassVar[Dependencies] = {"paging": PAGE}
+    tags = ["admin: orders"]
+    dependencies = {"paging": PAGE}
 
     @get("/", operation_id="adminSearchOrders", responses=ERROR_RESPONSES)
     async def search_orders(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
-from litestar.types import Dependencies
 
 from api.rest.context import RestContext
 from api.rest.deps import PAGE
@@ -80,8 +79,8 @@ class PricingController(Controller):
     """Markup rules and exchange rates."""
 
     path = "/"
-    tags: ClassVar[list[str]] = ["admin: pricing"]
-    dependencies: ClassVar[Dependencies] = {"paging": PAGE}
+    tags = ["admin: pricing"]
+    dependencies = {"paging": PAGE}
 
     @get("/pricing-rules", operation_id="adminListPricingRules", responses=ERROR_RESPONSES)
     async def list_rules(

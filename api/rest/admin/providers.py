@@ -4,13 +4,12 @@ and the provider catalogs they list."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
-from litestar.types import Dependencies
 
 from api.rest.admin.schemas import (
     AdminServiceOut,
@@ -160,8 +159,8 @@ class ProvidersController(Controller):
     """Upstream provider connections."""
 
     path = "/providers"
-    tags: ClassVar[list[str]] = ["admin: providers"]
-    dependencies: ClassVar[Dependencies] = {"paging": PAGE}
+    tags = ["admin: providers"]
+    dependencies = {"paging": PAGE}
 
     @get("/", operation_id="adminListProviders", responses=ERROR_RESPONSES)
     async def list_providers(
@@ -316,8 +315,8 @@ class ProviderServicesController(Controller):
     """Single provider-service look-ups, and the installed adapters."""
 
     path = "/"
-    tags: ClassVar[list[str]] = ["admin: providers"]
-    dependencies: ClassVar[Dependencies] = {"paging": PAGE}
+    tags = ["admin: providers"]
+    dependencies = {"paging": PAGE}
 
     @get(
         "/provider-services/{provider_service_id:int}",

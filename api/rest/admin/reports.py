@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
 
 import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
-from litestar.types import Dependencies
 
 from api.rest.context import RestContext
 from api.rest.deps import PAGE
@@ -60,8 +58,8 @@ class ReportsController(Controller):
     """Reports computed from what each order recorded (never today's prices or rates)."""
 
     path = "/reports"
-    tags: ClassVar[list[str]] = ["admin: reports"]
-    dependencies: ClassVar[Dependencies] = {"paging": PAGE}
+    tags = ["admin: reports"]
+    dependencies = {"paging": PAGE}
 
     @get("/sales", operation_id="adminSalesReport", responses=ERROR_RESPONSES)
     async def sales(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
-from litestar.types import Dependencies
 
 from api.rest.admin.schemas import AdminServiceOut, RouteOut, admin_service_out, route_out
 from api.rest.context import RestContext
@@ -134,8 +133,8 @@ class ServicesController(Controller):
     """Services: create from provider services, edit, enable/disable, route."""
 
     path = "/services"
-    tags: ClassVar[list[str]] = ["admin: services"]
-    dependencies: ClassVar[Dependencies] = {"paging": PAGE}
+    tags = ["admin: services"]
+    dependencies = {"paging": PAGE}
 
     @get("/", operation_id="adminListServices", responses=ERROR_RESPONSES)
     async def list_services(
@@ -281,8 +280,8 @@ class CatalogChangesController(Controller):
     """The catalog change log."""
 
     path = "/catalog-changes"
-    tags: ClassVar[list[str]] = ["admin: services"]
-    dependencies: ClassVar[Dependencies] = {"paging": PAGE}
+    tags = ["admin: services"]
+    dependencies = {"paging": PAGE}
 
     @get("/", operation_id="adminListCatalogChanges", responses=ERROR_RESPONSES)
     async def list_changes(
