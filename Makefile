@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/panel migrate
 	$(BIN)/panel serve --demo
 
-## lint: ruff, the import-linter layer contract, mypy on core/ and providers/, the compose file
+## lint: ruff, the import-linter layer contract, mypy --strict over every package, the compose file
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

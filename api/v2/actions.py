@@ -52,10 +52,35 @@ def _item_error(exc: DomainError) -> ItemError:
     return ItemError(error_message(exc))
 
 
-def _outcome(results: Mapping[int, T | DomainError], item: ItemId) -> T | DomainError:
-    """One batch item's result; a malformed id, or one the use case did not see, is an unknown order."""
+def _outcome(
+    results: Mapping[int, T | DomainError], item: ItemId, missing: Callable[[], DomainError]
+) -> T | DomainError:
+    """One item's result; a malformed id, or one the use case did not find, gets `missing()`."""
     result = results.get(item.value) if item.value is not None else None
-    return UnknownOrder() if result is None else result
+    return missing() if result is None else result
+
+
+def _one(results: Mapping[int, T | DomainError], ids: list[ItemId], missing: Callable[[], DomainError]) -> T:
+    """The result of a single-id call; its error is raised as the whole answer."""
+    if not ids:
+        raise missing()
+    result = _outcome(results, ids[0], missing)
+    if isinstance(result, DomainError):
+        raise result
+    return result
+
+
+def _each(
+    results: Mapping[int, T | DomainError], ids: list[ItemId], missing: Callable[[], DomainError]
+) -> list[tuple[int | str, T | ItemError]]:
+    """The results of a batch call in request order, each error turned into a per-item error."""
+    if not ids:
+        raise missing()
+    answers: list[tuple[int | str, T | ItemError]] = []
+    for item in ids:
+        result = _outcome(results, item, missing)
+        answers.append((item.key, _item_error(result) if isinstance(result, DomainError) else result))
+    return answers
 
 
 def _valid(ids: list[ItemId]) -> list[int]:
@@ -138,74 +163,39 @@ class SmmApiV2:
     async def status(self, call: Call) -> JSON:
         """`status`: one order (`order`) or up to 100 (`orders`)."""
         batch, ids = ids_param(call.params, "order", "orders")
-        if not ids:
-            raise UnknownOrder()
         found = await queries.order_statuses(call.session, call.user.id, _valid(ids))
         if not batch:
-            view = found.get(ids[0].value) if ids[0].value is not None else None
-            if view is None:
-                raise UnknownOrder()
-            return self.dialect.status(view)
-        missing = _item_error(UnknownOrder())
-        return self.dialect.statuses(
-            [
-                (item.key, found.get(item.value, missing) if item.value is not None else missing)
-                for item in ids
-            ]
-        )
+            return self.dialect.status(_one(found, ids, UnknownOrder))
+        return self.dialect.statuses(_each(found, ids, UnknownOrder))
 
     async def refill(self, call: Call) -> JSON:
         """`refill`: request a refill of one order or of up to 100."""
         batch, ids = ids_param(call.params, "order", "orders")
-        if not ids:
-            raise UnknownOrder()
         results = await requests.request_refills(call.session, call.user.id, _valid(ids))
         if not batch:
-            refill = _outcome(results, ids[0])
-            if isinstance(refill, DomainError):
-                raise refill
-            return self.dialect.refill(refill.id)
-        outcomes: list[tuple[int | str, int | ItemError]] = []
-        for item in ids:
-            result = _outcome(results, item)
-            outcomes.append((item.key, _item_error(result) if isinstance(result, DomainError) else result.id))
-        return self.dialect.refills(outcomes)
+            return self.dialect.refill(_one(results, ids, UnknownOrder).id)
+        return self.dialect.refills(
+            [(key, r if isinstance(r, ItemError) else r.id) for key, r in _each(results, ids, UnknownOrder)]
+        )
 
     async def refill_status(self, call: Call) -> JSON:
         """`refill_status`: one refill (`refill`) or up to 100 (`refills`)."""
         batch, ids = ids_param(call.params, "refill", "refills")
-        if not ids:
-            raise UnknownRefill()
         found = await queries.refill_statuses(call.session, call.user.id, _valid(ids))
         if not batch:
-            status = found.get(ids[0].value) if ids[0].value is not None else None
-            if status is None:
-                raise UnknownRefill()
-            return self.dialect.refill_status(status)
-        missing = _item_error(UnknownRefill())
-        return self.dialect.refill_statuses(
-            [
-                (item.key, found.get(item.value, missing) if item.value is not None else missing)
-                for item in ids
-            ]
-        )
+            return self.dialect.refill_status(_one(found, ids, UnknownRefill))
+        return self.dialect.refill_statuses(_each(found, ids, UnknownRefill))
 
     async def cancel(self, call: Call) -> JSON:
         """`cancel`: request the cancellation of up to 100 orders (`orders`), or of one (`order`)."""
         batch, ids = ids_param(call.params, "order", "orders")
-        if not ids:
-            raise UnknownOrder()
         results = await requests.request_cancels(call.session, call.user.id, _valid(ids))
         if not batch:
-            request = _outcome(results, ids[0])
-            if isinstance(request, DomainError):
-                raise request
+            _one(results, ids, UnknownOrder)
             return self.dialect.cancel()
-        outcomes: list[tuple[int | str, ItemError | None]] = []
-        for item in ids:
-            result = _outcome(results, item)
-            outcomes.append((item.key, _item_error(result) if isinstance(result, DomainError) else None))
-        return self.dialect.cancels(outcomes)
+        return self.dialect.cancels(
+            [(key, r if isinstance(r, ItemError) else None) for key, r in _each(results, ids, UnknownOrder)]
+        )
 
     async def balance(self, call: Call) -> JSON:
         """`balance`: the customer's balance in the panel currency."""
