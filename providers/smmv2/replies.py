@@ -142,12 +142,13 @@ def batch_entries(payload: Any, id_field: str, ids: Sequence[str]) -> dict[str, 
     return entries
 
 
-def read_status_entry(entry: Any) -> OrderStatusInfo | ItemError:
-    """One order's status: a full object, an `{"error": ...}` object or a bare error string."""
+def _entry_status(entry: Any, what: str) -> str | ItemError:
+    """The raw `status` text of one entry, or the error it carries instead: a bare string, an
+    `error` key or an error object in `status`."""
     if isinstance(entry, str):
         return ItemError(entry.strip() or "error")
     if not isinstance(entry, dict):
-        return ItemError("unreadable status entry")
+        return ItemError(f"unreadable {what} entry")
     # {"error": "Order not found.", "status": "104"}: the error wins over a numeric status code.
     message = error_text(entry.get("error"))
     if message is not None:
@@ -156,8 +157,14 @@ def read_status_entry(entry: Any) -> OrderStatusInfo | ItemError:
     if isinstance(raw, dict):
         return ItemError(error_text(raw) or "error")
     raw_status = read_text(raw)
-    if raw_status is None:
-        return ItemError("no status in entry")
+    return ItemError("no status in entry") if raw_status is None else raw_status
+
+
+def read_status_entry(entry: Any) -> OrderStatusInfo | ItemError:
+    """One order's status: a full object, an `{"error": ...}` object or a bare error string."""
+    raw_status = _entry_status(entry, "status")
+    if isinstance(raw_status, ItemError):
+        return raw_status
     return OrderStatusInfo(
         status=normalise_order_status(raw_status),
         raw_status=raw_status,
@@ -215,19 +222,9 @@ def read_refills(payload: Any, ids: Sequence[str]) -> dict[str, RefillInfo | Ite
 
 def read_refill_status_entry(entry: Any) -> RefillStatusInfo | ItemError:
     """One refill's status: `{"status": "Completed"}` or an error in `status` or `error`."""
-    if isinstance(entry, str):
-        return ItemError(entry.strip() or "error")
-    if not isinstance(entry, dict):
-        return ItemError("unreadable refill status entry")
-    message = error_text(entry.get("error"))
-    if message is not None:
-        return ItemError(message)
-    raw = entry.get("status")
-    if isinstance(raw, dict):
-        return ItemError(error_text(raw) or "error")
-    raw_status = read_text(raw)
-    if raw_status is None:
-        return ItemError("no status in entry")
+    raw_status = _entry_status(entry, "refill status")
+    if isinstance(raw_status, ItemError):
+        return raw_status
     return RefillStatusInfo(status=normalise_refill_status(raw_status), raw_status=raw_status)
 
 
