@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.v2.errors import INCORRECT_REQUEST, INVALID_KEY, ApiError, error_message, is_expected
 from api.v2.params import ItemId, ids_param, read_params
 from api.v2.serializer import JSON, ItemError, SeedDialect, dialect_for
+from core.catalog.domain import rule_for
 from core.catalog.queries import services_for_customer
 from core.db.database import Database
 from core.errors import DomainError
@@ -146,11 +147,11 @@ class SmmApiV2:
         )
 
     async def services(self, call: Call) -> JSON:
-        """`services`: enabled services at this customer's price."""
+        """`services`: enabled services at this customer's price, those `add` can order."""
         offers = await services_for_customer(
             call.session, discount_percent=call.user.discount_percent, price_step=self.price_step
         )
-        return self.dialect.services(offers)
+        return self.dialect.services([offer for offer in offers if rule_for(offer.type).orderable])
 
     async def add(self, call: Call) -> JSON:
         """`add`: place and pay for one order; a known `request_id` returns its first order."""

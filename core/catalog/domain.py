@@ -15,6 +15,9 @@ class TypeRule:
     optional: tuple[str, ...] = ()
     # How the billable quantity is found: from `quantity`, from the lines of a list, or fixed at 1.
     quantity_from: str = "quantity"
+    # False for types the panel lists in the REST catalog but does not sell yet (Subscriptions: their
+    # charging is not designed); `add` refuses them and /api/v2 `services` leaves them out.
+    orderable: bool = True
 
 
 LIST_PARAMETERS = frozenset({"comments", "usernames", "hashtags", "keywords", "groups"})
@@ -36,7 +39,10 @@ TYPE_RULES: dict[str, TypeRule] = {
     ServiceType.COMMENT_REPLIES: TypeRule(("link", "username", "comments"), quantity_from="comments"),
     ServiceType.INVITES_FROM_GROUPS: TypeRule(("link", "quantity", "groups")),
     ServiceType.SUBSCRIPTIONS: TypeRule(
-        ("username", "min", "max", "delay"), ("posts", "old_posts", "expiry"), quantity_from="subscription"
+        ("username", "min", "max", "delay"),
+        ("posts", "old_posts", "expiry"),
+        quantity_from="subscription",
+        orderable=False,
     ),
     ServiceType.WEB_TRAFFIC: TypeRule(
         ("link", "quantity", "country", "device", "type_of_traffic"),

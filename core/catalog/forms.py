@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.catalog.domain import LIST_PARAMETERS, TYPE_RULES, rule_for
-from providers.service_types import ServiceType, normalise_service_type
+from providers.service_types import normalise_service_type
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,6 @@ class ServiceForm:
 _INTEGER_FIELDS = frozenset(
     {"quantity", "runs", "interval", "answer_number", "posts", "old_posts", "delay", "min", "max"}
 )
-# Subscriptions are charged in a way not designed yet; intake refuses them (core/orders/intake.py).
-_NOT_ORDERABLE = frozenset({ServiceType.SUBSCRIPTIONS})
 
 CHOICES: dict[str, tuple[Choice, ...]] = {
     "device": (
@@ -118,7 +116,7 @@ def form_for(service_type: str, *, dripfeed: bool = True) -> ServiceForm:
     )
     # An unknown type is ordered like Default (rule_for), but keeps its own name.
     normal = normalise_service_type(service_type)
-    return ServiceForm(normal, fields, rule.quantity_from, normal not in _NOT_ORDERABLE)
+    return ServiceForm(normal, fields, rule.quantity_from, rule.orderable)
 
 
 def all_forms() -> list[ServiceForm]:

@@ -23,7 +23,6 @@ from core.orders.errors import (
     QuantityBelowMinimum,
     UnknownService,
 )
-from providers.service_types import ServiceType, normalise_service_type
 
 MAX_LINK_LENGTH = 2000  # the orders.link column
 MAX_TEXT_LENGTH = 1000  # one-value text parameters: username, hashtag, media, country...
@@ -260,9 +259,9 @@ def read_order_spec(terms: ServiceTerms, raw: Mapping[str, str]) -> OrderSpec:
     Raises `BadLink`, `BadParameter`, `QuantityBelowMinimum`, `QuantityAboveMaximum` or `NotAvailable`
     (Subscriptions, whose charging is not designed yet).
     """
-    if normalise_service_type(terms.type) == ServiceType.SUBSCRIPTIONS:
-        raise NotAvailable(SUBSCRIPTIONS_UNAVAILABLE)
     rule = rule_for(terms.type)
+    if not rule.orderable:
+        raise NotAvailable(SUBSCRIPTIONS_UNAVAILABLE)
     link = _link(raw) if "link" in rule.required else None
     params, lists = _params(rule, raw)
     quantity = _quantity(rule, raw, lists)

@@ -44,6 +44,8 @@ async def test_services_list_enabled_services_with_this_customers_price(
         max_quantity=1500,
     )
     await make_service(db, name="Hidden", enabled=False)
+    # Listed nowhere a client could order it from: `add` refuses Subscriptions (not sold yet).
+    await make_service(db, name="Auto likes", type="Subscriptions", rate="2")
     user, key = await make_user(db, "vip@example.com", balance="5")
     async with db.transaction() as session:
         await session.execute(update(User).where(User.id == user.id).values(discount_percent=Decimal("10")))
