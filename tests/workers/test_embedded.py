@@ -6,19 +6,22 @@ import asyncio
 
 import pytest
 from dramatiq.asyncio import get_event_loop_thread
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.connections.adapters import AdapterFactory
 from core.db.database import Database
+from core.db.types import utcnow
 from core.jobs import JobName, enqueue_after_commit
+from core.ledger.models import EntryKind
 from core.orders.domain import CancelState, OrderState
-from core.orders.models import CancelRequest
+from core.orders.models import CancelRequest, Order
+from core.orders.status_sync import sync_provider_statuses
 from core.scheduling.models import Lease
 from core.settings import Settings
 from providers.fake_server import FakeProviderHandle
 from providers.registry import AdapterRegistry
 from tests.factories import make_user
-from tests.workers.builders import add_provider, balance_of, import_service, place
+from tests.workers.builders import add_provider, balance_of, import_service, ledger_count, place, reload
 from tests.workers.test_redis_pipeline import states, wait_for
 from workers.embedded import background_workers, embedded_workers
 from workers.resources import ResourcesError
@@ -56,7 +59,23 @@ async def test_embedded_workers_dispatch_and_cancel_without_a_broker(
 
     assert db.job_sender is None  # the API's database is handed back as it was
     assert fake.control.orders_for(order.link or "") == 1
-    assert await balance_of(db, user.id) < 10
+    # Charged once; refunded in full only if the embedded scheduler's status sync has already seen the
+    # provider's Canceled (it may or may not have run before the workers stopped).
+    assert await ledger_count(db, order.id, EntryKind.CHARGE) == 1
+    stored = await reload(db, order.id)
+    if stored.state is OrderState.CANCELED:
+        assert await ledger_count(db, order.id, EntryKind.REFUND) == 1
+        assert await balance_of(db, user.id) == 10
+    else:
+        assert await ledger_count(db, order.id, EntryKind.REFUND) == 0
+        assert await balance_of(db, user.id) == 10 - order.charge
+    # One more sync, due now: the order ends Canceled with exactly one full refund either way.
+    async with db.transaction() as session:
+        await session.execute(update(Order).where(Order.id == order.id).values(next_check_at=utcnow()))
+    await sync_provider_statuses(db, adapters, provider.id, config)
+    assert (await reload(db, order.id)).state is OrderState.CANCELED
+    assert await ledger_count(db, order.id, EntryKind.REFUND) == 1
+    assert await balance_of(db, user.id) == 10
 
 
 async def test_panel_serve_can_run_without_embedded_workers(db: Database, settings: Settings) -> None:
