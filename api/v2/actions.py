@@ -63,8 +63,6 @@ def _outcome(
 
 def _one(results: Mapping[int, T | DomainError], ids: list[ItemId], missing: Callable[[], DomainError]) -> T:
     """The result of a single-id call; its error is raised as the whole answer."""
-    if not ids:
-        raise missing()
     result = _outcome(results, ids[0], missing)
     if isinstance(result, DomainError):
         raise result
@@ -75,8 +73,6 @@ def _each(
     results: Mapping[int, T | DomainError], ids: list[ItemId], missing: Callable[[], DomainError]
 ) -> list[tuple[int | str, T | ItemError]]:
     """The results of a batch call in request order, each error turned into a per-item error."""
-    if not ids:
-        raise missing()
     answers: list[tuple[int | str, T | ItemError]] = []
     for item in ids:
         result = _outcome(results, item, missing)
@@ -163,7 +159,7 @@ class SmmApiV2:
 
     async def status(self, call: Call) -> JSON:
         """`status`: one order (`order`) or up to 100 (`orders`)."""
-        batch, ids = ids_param(call.params, "order", "orders")
+        batch, ids = ids_param(call.params, "order", "orders", UnknownOrder)
         found = await queries.order_statuses(call.session, call.user.id, _valid(ids))
         if not batch:
             return self.dialect.status(_one(found, ids, UnknownOrder))
@@ -171,7 +167,7 @@ class SmmApiV2:
 
     async def refill(self, call: Call) -> JSON:
         """`refill`: request a refill of one order or of up to 100."""
-        batch, ids = ids_param(call.params, "order", "orders")
+        batch, ids = ids_param(call.params, "order", "orders", UnknownOrder)
         results = await requests.request_refills(call.session, call.user.id, _valid(ids))
         if not batch:
             return self.dialect.refill(_one(results, ids, UnknownOrder).id)
@@ -181,7 +177,7 @@ class SmmApiV2:
 
     async def refill_status(self, call: Call) -> JSON:
         """`refill_status`: one refill (`refill`) or up to 100 (`refills`)."""
-        batch, ids = ids_param(call.params, "refill", "refills")
+        batch, ids = ids_param(call.params, "refill", "refills", UnknownRefill)
         found = await queries.refill_statuses(call.session, call.user.id, _valid(ids))
         if not batch:
             return self.dialect.refill_status(_one(found, ids, UnknownRefill))
@@ -189,7 +185,7 @@ class SmmApiV2:
 
     async def cancel(self, call: Call) -> JSON:
         """`cancel`: request the cancellation of up to 100 orders (`orders`), or of one (`order`)."""
-        batch, ids = ids_param(call.params, "order", "orders")
+        batch, ids = ids_param(call.params, "order", "orders", UnknownOrder)
         results = await requests.request_cancels(call.session, call.user.id, _valid(ids))
         if not batch:
             _one(results, ids, UnknownOrder)

@@ -7,6 +7,7 @@ the last repetition of a name wins, as PHP's `$_REQUEST` does. `+` decodes to a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -116,12 +117,20 @@ def parse_ids(raw: str) -> list[ItemId]:
     return items
 
 
-def ids_param(params: dict[str, str], single: str, batch: str) -> tuple[bool, list[ItemId]]:
-    """`(is_batch, ids)` from the batch parameter (`orders`) or, when it is absent, the single one."""
+def ids_param(
+    params: dict[str, str], single: str, batch: str, missing: Callable[[], Exception]
+) -> tuple[bool, list[ItemId]]:
+    """`(is_batch, ids)` from the batch parameter (`orders`) or, when it is absent, the single one.
+
+    Raises `missing()` when neither holds an id, before any use case runs.
+    """
     raw_batch = params.get(batch, "")
     if raw_batch.strip():
-        return True, parse_ids(raw_batch)
+        ids = parse_ids(raw_batch)
+        if not ids:
+            raise missing()
+        return True, ids
     raw_single = params.get(single, "")
     if raw_single.strip():
         return False, [parse_id(raw_single)]
-    return False, []
+    raise missing()

@@ -110,6 +110,15 @@ JSON_TYPE = {"content-type": "application/json"}
         (lambda key: {"content": b'{"key": ', "headers": JSON_TYPE}, "Incorrect request"),
         (lambda key: {"content": b'["key"]', "headers": JSON_TYPE}, "Incorrect request"),
         (lambda key: {"json": {"key": key, "action": "status", "order": {"id": 1}}}, "Incorrect request"),
+        # No id at all, or a batch of only separators: one not-found error, and no request is created.
+        (lambda key: {"data": {"key": key, "action": "status"}}, "Incorrect order ID"),
+        (lambda key: {"data": {"key": key, "action": "status", "orders": " , ,"}}, "Incorrect order ID"),
+        (lambda key: {"data": {"key": key, "action": "refill", "order": " "}}, "Incorrect order ID"),
+        (lambda key: {"data": {"key": key, "action": "refill", "orders": ","}}, "Incorrect order ID"),
+        (lambda key: {"data": {"key": key, "action": "cancel"}}, "Incorrect order ID"),
+        (lambda key: {"data": {"key": key, "action": "cancel", "orders": ",,"}}, "Incorrect order ID"),
+        (lambda key: {"data": {"key": key, "action": "refill_status"}}, "Refill not found"),
+        (lambda key: {"data": {"key": key, "action": "refill_status", "refills": ","}}, "Refill not found"),
     ],
 )
 async def test_request_level_errors(
